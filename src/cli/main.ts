@@ -1,0 +1,254 @@
+/**
+ * The `fisherlab` command: a thin layer over the library. User mistakes print one message (with
+ * line, column and a caret where there is a place) and exit 2; nothing prints a stack trace.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { FisherError } from '../expr/errors';
+import { evaluate } from '../expr/evaluate';
+import type { Expr } from '../expr/expr';
+import { FUNCTIONS } from '../expr/functions';
+import { contains, formatInterval } from '../expr/interval';
+import { latexName, latexMatrix, latexVector } from '../expr/latex';
+import { printExpr, printMatrix } from '../expr/print';
+import { FAMILIES } from '../families/index';
+import { constantValues, evaluateAt, hessian, score } from '../fisher/derivatives';
+import { toJSON } from '../fisher/json';
+import type { Model } from '../lang/model';
+import { parse, parseExpr, suggest } from '../lang/parse';
+
+const VERSION = '0.1.0';
+
+interface OutputOptions {
+  latex?: boolean;
+  json?: boolean;
+  at?: string;
+}
+
+/** Read MODEL: a path to a file holding the model, `-` for standard input, or the model text itself. */
+export function readModelArgument(arg: string): string {
+  if (arg === '-') return readFileSync(0, 'utf8');
+  if (!arg.includes('\n') && arg.length < 4096 && existsSync(arg) && statSync(arg).isFile()) return readFileSync(arg, 'utf8');
+  return arg;
+}
+
+function loadModel(arg: string): Model {
+  const text = readModelArgument(arg);
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof FisherError && /^[\w./\\-]+\.\w+$/.test(arg.trim()) && !existsSync(arg)) {
+      throw new FisherError('io', `no such file: ${arg} (and it does not read as a model either: ${e.message})`);
+    }
+    throw e;
+  }
+}
+
+/** Parse `--at mu=0.3,sigma=1.7` into values, checked against the model's declarations. */
+export function parseAt(m: Model, text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const consts = constantValues(m);
+  for (const part of text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new FisherError('bad-option', `--at expects name=value pairs separated by commas, got '${part}'`);
+    const name = part.slice(0, eq).trim();
+    const valueText = part.slice(eq + 1).trim();
+    const decl = m.symbols.get(name);
+    if (decl === undefined || decl.role === 'const') {
+      const known = [...m.symbols.values()].filter((d) => d.role !== 'const').map((d) => d.name);
+      const what = decl?.role === 'const' ? `'${name}' is a constant of the model (its value is fixed in the model text)` : `--at names '${name}', which the model does not declare${suggest(name, known)}`;
+      throw new FisherError('bad-option', `${what}; the model's parameters and data are: ${known.join(', ')}`);
+    }
+    let value: number;
+    try {
+      value = evaluate(parseExpr(valueText), consts);
+    } catch {
+      throw new FisherError('bad-value', `--at ${name}=${valueText}: not a number`);
+    }
+    if (!Number.isFinite(value)) throw new FisherError('bad-value', `--at ${name}=${valueText}: not a finite number`);
+    if (!contains(decl.range, value)) {
+      throw new FisherError('bad-value', `--at ${name}=${valueText}: ${name} must lie in ${decl.label === 'real' ? formatInterval(decl.range) : decl.label}`);
+    }
+    if (decl.support.kind === 'integers' && !Number.isInteger(value)) throw new FisherError('bad-value', `--at ${name}=${valueText}: ${name} takes whole values`);
+    if (decl.support.kind === 'set') {
+      const allowed = decl.support.values.map((v) => evaluate(v, consts));
+      if (!allowed.includes(value)) throw new FisherError('bad-value', `--at ${name}=${valueText}: ${name} takes the values ${allowed.join(', ')}`);
+    }
+    out.set(name, value);
+  }
+  return out;
+}
+
+/** Every symbol the expressions need must have a value. */
+function requireValues(m: Model, es: readonly Expr[], at: ReadonlyMap<string, number>, what: string): void {
+  const missing = new Set<string>();
+  for (const e of es) {
+    for (const s of symbolsOf(e)) {
+      if (!at.has(s) && m.symbols.get(s)?.role !== 'const' && m.symbols.has(s)) missing.add(s);
+    }
+  }
+  if (missing.size > 0) {
+    throw new FisherError('bad-option', `--at needs a value for ${[...missing].join(', ')} to evaluate the ${what} (e.g. --at ${[...missing].map((s) => `${s}=1`).join(',')})`);
+  }
+}
+
+function symbolsOf(e: Expr): Set<string> {
+  const out = new Set<string>();
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.kind === 'sym') out.add(n.name);
+    else if (n.kind === 'add') stack.push(...n.terms);
+    else if (n.kind === 'mul') stack.push(...n.factors);
+    else if (n.kind === 'pow') stack.push(n.base, n.exp);
+    else if (n.kind === 'call') stack.push(...n.args);
+  }
+  return out;
+}
+
+const fmtNumber = (x: number): string => (Number.isFinite(x) ? `${Number(x.toPrecision(12))}` : `${x}`);
+const fmtPoint = (at: ReadonlyMap<string, number>): string => [...at].map(([k, v]) => `${k} = ${v}`).join(', ');
+
+function header(m: Model, what: string): string {
+  const ps = m.params.map((p) => p.name).join(', ');
+  const ds = [...m.data, ...m.givens].map((d) => d.name).join(', ');
+  return `# ${what} of log p(${ds}${ds === '' ? '' : ' | '}${ps}), in the order (${ps})`;
+}
+
+function latexEquation(m: Model, lhs: string, body: string): string {
+  const ps = m.params.map((p) => latexName(p.name)).join(', ');
+  const ds = [...m.data, ...m.givens].map((d) => latexName(d.name)).join(', ');
+  return `${lhs} \\log p(${ds}${ds === '' ? '' : ' \\mid '}${ps}) = ${body}`;
+}
+
+function warn(m: Model, json: boolean | undefined): void {
+  if (json) return;
+  for (const w of m.warnings) process.stderr.write(`warning: ${w}\n`);
+}
+
+function runScore(modelArg: string, o: OutputOptions): void {
+  const m = loadModel(modelArg);
+  const s = score(m);
+  const at = o.at === undefined ? undefined : parseAt(m, o.at);
+  if (at !== undefined) requireValues(m, s, at, 'score');
+  if (o.json) {
+    const h = hessian(m);
+    if (at !== undefined) requireValues(m, h.flat(), at, 'Hessian');
+    print(JSON.stringify(toJSON(m, at, { score: s, hessian: h }), null, 2));
+    return;
+  }
+  warn(m, o.json);
+  const names = m.params.map((p) => p.name);
+  if (o.latex) {
+    const ps = m.params.map((p) => latexName(p.name)).join(', ');
+    print(latexEquation(m, names.length === 1 ? `\\frac{\\partial}{\\partial ${ps}}` : `\\nabla_{${ps}}`, names.length === 1 ? latexVector(s).replace(/^\\begin\{pmatrix\} | \\end\{pmatrix\}$/g, '') : latexVector(s)));
+  } else {
+    print(header(m, 'Score'));
+    print(`[${s.map(printExpr).join(',\n ')}]`);
+  }
+  if (at !== undefined) {
+    const v = evaluateAt(m, s, at);
+    if (o.latex) print(`% at ${fmtPoint(at)}: (${v.map(fmtNumber).join(', ')})`);
+    else print(`# at ${fmtPoint(at)}\n[${v.map(fmtNumber).join(', ')}]`);
+  }
+}
+
+function runHessian(modelArg: string, o: OutputOptions): void {
+  const m = loadModel(modelArg);
+  const h = hessian(m);
+  const at = o.at === undefined ? undefined : parseAt(m, o.at);
+  if (at !== undefined) requireValues(m, h.flat(), at, 'Hessian');
+  if (o.json) {
+    const s = score(m);
+    if (at !== undefined) requireValues(m, s, at, 'score');
+    print(JSON.stringify(toJSON(m, at, { score: s, hessian: h }), null, 2));
+    return;
+  }
+  warn(m, o.json);
+  if (o.latex) {
+    const ps = m.params.map((p) => latexName(p.name)).join(', ');
+    print(latexEquation(m, `\\nabla^{2}_{${ps}}`, latexMatrix(h)));
+  } else {
+    print(header(m, 'Hessian'));
+    print(printMatrix(h, true));
+  }
+  if (at !== undefined) {
+    const rows = h.map((r) => evaluateAt(m, r, at).map(fmtNumber));
+    if (o.latex) print(`% at ${fmtPoint(at)}: [${rows.map((r) => `[${r.join(', ')}]`).join(', ')}]`);
+    else print(`# at ${fmtPoint(at)}\n[${rows.map((r) => `[${r.join(', ')}]`).join(',\n ')}]`);
+  }
+}
+
+function runFamilies(o: { json?: boolean }): void {
+  if (o.json) {
+    print(JSON.stringify([...FAMILIES.values()].map((f) => ({ name: f.name, description: f.description, model: f.text })), null, 2));
+    return;
+  }
+  for (const f of FAMILIES.values()) print(`${f.name.padEnd(20)} ${f.description}`);
+}
+
+function runFunctions(): void {
+  for (const f of FUNCTIONS.values()) {
+    const args = f.arity === 1 ? 'x' : f.name === 'polygamma' ? 'k, x' : f.name === 'lchoose' ? 'n, k' : 'a, b';
+    print(`${`${f.name}(${args})`.padEnd(18)} ${f.description}`);
+  }
+}
+
+let out: (s: string) => void = (s) => process.stdout.write(`${s}\n`);
+const print = (s: string): void => out(s);
+
+const MODEL_HELP = `MODEL is the model text or a path to a file holding it (- reads standard input), e.g.
+  'x ~ Normal(mu, sigma)'
+  'data x in {0,1}; param p in (0,1); logp = x*log(p) + (1-x)*log(1-p)'`;
+
+function program(): Command {
+  const p = new Command('fisherlab')
+    .description('Fisher information from a log-density: score, Hessian and more, as text, LaTeX or JSON.')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  const common = (c: Command): Command =>
+    c
+      .argument('<model>', 'the model text, or a file holding it')
+      .addOption(new Option('--latex', 'print LaTeX (KaTeX-ready) instead of text').conflicts('json'))
+      .option('--json', 'print one JSON object: {"params", "data", "score", "hessian", "warnings", "value"}')
+      .option('--at <values>', 'evaluate at a point: parameters and data, e.g. --at x=1.3,mu=0.3,sigma=1.7')
+      .addHelpText('after', `\n${MODEL_HELP}`);
+  common(p.command('score').description('the score: gradient of log p with respect to the parameters')).action((m: string, o: OutputOptions) => runScore(m, o));
+  common(p.command('hessian').description('the Hessian: second derivatives of log p in the parameters')).action((m: string, o: OutputOptions) => runHessian(m, o));
+  p.command('families')
+    .description('list the built-in families usable as x ~ Family(...)')
+    .option('--json', 'print JSON, with each family written in the model language')
+    .action((o: { json?: boolean }) => runFamilies(o));
+  p.command('functions').description('list the functions of the model language').action(() => runFunctions());
+  return p;
+}
+
+/**
+ * Run the CLI on argv (without `node` and the script); returns the exit code.
+ * Output goes to the given writer (standard output by default).
+ */
+export function main(argv: readonly string[], write?: (s: string) => void): number {
+  if (write !== undefined) out = write;
+  try {
+    program().parse([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof FisherError) {
+      process.stderr.write(`${e.format()}\n`);
+      return 2;
+    }
+    if (e instanceof RangeError && /Maximum call stack|Invalid array length|too large/.test(e.message)) {
+      process.stderr.write(`error: the expression is too large to handle (${e.message})\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in fisherlab; please report it with the command you ran.\n`);
+    if (process.env.FISHERLAB_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return 1;
+  }
+}

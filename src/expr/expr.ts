@@ -1,0 +1,429 @@
+/**
+ * Immutable, interned expression nodes and their smart constructors.
+ *
+ * Every node is created by `num`, `sym`, `add`, `mul`, `pow` or `call`; these flatten, fold
+ * constants, collect like terms and powers, sort operands into a canonical order and intern the
+ * result, so that two equal expressions are the same object (`a === b`) and can key a `Map`.
+ * Roles of symbols (data, parameter, constant) live in the Model, never in the tree.
+ */
+import {
+  ONE_Q,
+  ZERO_Q,
+  bigRoot,
+  qadd,
+  qcmp,
+  qeq,
+  qisInt,
+  qmul,
+  qpowInt,
+  qsign,
+  rat,
+  type Rational,
+} from './rational';
+
+interface NodeBase {
+  /** Unique per interned node: equal ids mean equal expressions. */
+  readonly id: number;
+}
+export interface Num extends NodeBase {
+  readonly kind: 'num';
+  readonly value: Rational;
+}
+export interface Sym extends NodeBase {
+  readonly kind: 'sym';
+  readonly name: string;
+}
+/** A sum of at least two terms: no nested sums, like terms collected, the constant (if any) first. */
+export interface Add extends NodeBase {
+  readonly kind: 'add';
+  readonly terms: readonly Expr[];
+}
+/** A product of at least two factors: no nested products, the rational coefficient (if not 1) first. */
+export interface Mul extends NodeBase {
+  readonly kind: 'mul';
+  readonly factors: readonly Expr[];
+}
+export interface Pow extends NodeBase {
+  readonly kind: 'pow';
+  readonly base: Expr;
+  readonly exp: Expr;
+}
+/** A call of a function of the function table. */
+export interface Call extends NodeBase {
+  readonly kind: 'call';
+  readonly fn: string;
+  readonly args: readonly Expr[];
+}
+export type Expr = Num | Sym | Add | Mul | Pow | Call;
+
+// ---------------------------------------------------------------------------------------------
+// Interning. Nodes are held weakly so that a long-lived process (a browser page) does not leak.
+
+let nextId = 1;
+const table = new Map<string, WeakRef<Expr>>();
+const registry = new FinalizationRegistry<string>((key) => {
+  const ref = table.get(key);
+  if (ref !== undefined && ref.deref() === undefined) table.delete(key);
+});
+
+function intern<T extends Expr>(key: string, make: (id: number) => T): T {
+  const hit = table.get(key)?.deref();
+  if (hit !== undefined) return hit as T;
+  const node = Object.freeze(make(nextId++)) as T;
+  table.set(key, new WeakRef<Expr>(node));
+  registry.register(node, key);
+  return node;
+}
+
+const ids = (xs: readonly Expr[]): string => xs.map((x) => x.id).join(',');
+
+// ---------------------------------------------------------------------------------------------
+// Leaves.
+
+export function num(value: Rational | number | bigint, den?: number | bigint): Num {
+  const q = typeof value === 'object' ? value : rat(value, den ?? 1n);
+  return intern(`n${q.n}/${q.d}`, (id) => ({ kind: 'num', id, value: q }));
+}
+
+export function sym(name: string): Sym {
+  return intern(`s${name}`, (id) => ({ kind: 'sym', id, name }));
+}
+
+export const ZERO = num(0);
+export const ONE = num(1);
+export const TWO = num(2);
+export const HALF = num(1, 2);
+export const MINUS_ONE = num(-1);
+/** Symbols with a fixed numeric value. */
+export const PI = sym('pi');
+export const E = sym('e');
+export const EULER_GAMMA = sym('euler_gamma');
+export const NAMED_CONSTANTS: ReadonlyMap<string, number> = new Map([
+  ['pi', Math.PI],
+  ['e', Math.E],
+  ['euler_gamma', 0.5772156649015329],
+  ['inf', Infinity],
+]);
+
+export const isNum = (e: Expr): e is Num => e.kind === 'num';
+export const isZero = (e: Expr): boolean => e === ZERO;
+export const isOne = (e: Expr): boolean => e === ONE;
+
+// ---------------------------------------------------------------------------------------------
+// Canonical order: a deterministic total order on nodes, so sums and products have one form.
+
+const RANK: Record<Expr['kind'], number> = { num: 0, sym: 1, call: 2, pow: 3, mul: 4, add: 5 };
+
+/** Total order used to sort operands; powers sort next to their base (x, x^2, y). */
+export function compare(a: Expr, b: Expr): number {
+  if (a === b) return 0;
+  if (a.kind === 'pow' || b.kind === 'pow') {
+    const ab = a.kind === 'pow' ? a.base : a;
+    const bb = b.kind === 'pow' ? b.base : b;
+    if (ab !== a || bb !== b) {
+      const c = compare(ab, bb);
+      if (c !== 0) return c;
+      return compare(a.kind === 'pow' ? a.exp : ONE, b.kind === 'pow' ? b.exp : ONE);
+    }
+  }
+  const r = RANK[a.kind] - RANK[b.kind];
+  if (r !== 0) return r;
+  switch (a.kind) {
+    case 'num':
+      return qcmp(a.value, (b as Num).value);
+    case 'sym': {
+      const n = (b as Sym).name;
+      return a.name < n ? -1 : a.name > n ? 1 : 0;
+    }
+    case 'call': {
+      const c = b as Call;
+      if (a.fn !== c.fn) return a.fn < c.fn ? -1 : 1;
+      return compareLists(a.args, c.args);
+    }
+    case 'pow':
+      return compare(a.base, (b as Pow).base) || compare(a.exp, (b as Pow).exp);
+    case 'mul':
+      return compareLists(a.factors, (b as Mul).factors);
+    case 'add':
+      return compareLists(a.terms, (b as Add).terms);
+  }
+}
+
+function compareLists(a: readonly Expr[], b: readonly Expr[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compare(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sums.
+
+/** Split a term into its rational coefficient and the rest: 3*x*y -> [3, x*y]. */
+export function splitCoefficient(e: Expr): [Rational, Expr] {
+  if (e.kind === 'num') return [e.value, ONE];
+  if (e.kind === 'mul' && e.factors[0]!.kind === 'num') {
+    const rest = e.factors.slice(1);
+    return [(e.factors[0] as Num).value, rest.length === 1 ? rest[0]! : rawMul(rest)];
+  }
+  return [ONE_Q, e];
+}
+
+function rawMul(factors: readonly Expr[]): Mul {
+  return intern(`*${ids(factors)}`, (id) => ({ kind: 'mul', id, factors }));
+}
+
+/** c*core with core free of a coefficient, without renormalising. */
+function scaleTerm(c: Rational, core: Expr): Expr {
+  if (qeq(c, ONE_Q)) return core;
+  if (core === ONE) return num(c);
+  const f = core.kind === 'mul' ? core.factors : [core];
+  return rawMul([num(c), ...f]);
+}
+
+/** The canonical sum of its arguments. */
+export function add(...xs: Expr[]): Expr {
+  let constant = ZERO_Q;
+  const coefs = new Map<Expr, Rational>();
+  const nonzero = xs.filter((x) => x !== ZERO);
+  if (nonzero.length === 1) return nonzero[0]!;
+  const visit = (x: Expr, scale: Rational): void => {
+    if (x.kind === 'num') constant = qadd(constant, qmul(scale, x.value));
+    else if (x.kind === 'add') for (const t of x.terms) visit(t, scale);
+    else if (x.kind === 'mul' && x.factors.length === 2 && x.factors[0]!.kind === 'num' && x.factors[1]!.kind === 'add') {
+      // c*(a + b) meeting other terms is distributed so that like terms can cancel.
+      const [c, sum] = x.factors as [Num, Add];
+      for (const t of sum.terms) visit(t, qmul(scale, c.value));
+    } else {
+      const [c0, core] = splitCoefficient(x);
+      const c = qmul(scale, c0);
+      const prev = coefs.get(core);
+      coefs.set(core, prev === undefined ? c : qadd(prev, c));
+    }
+  };
+  for (const x of nonzero) visit(x, ONE_Q);
+  const cores: Expr[] = [];
+  for (const [core, c] of coefs) if (c.n !== 0n) cores.push(core);
+  cores.sort(compare);
+  const terms = cores.map((core) => scaleTerm(coefs.get(core)!, core));
+  if (constant.n !== 0n) terms.unshift(num(constant));
+  if (terms.length === 0) return ZERO;
+  if (terms.length === 1) return terms[0]!;
+  return intern(`+${ids(terms)}`, (id) => ({ kind: 'add', id, terms }));
+}
+
+export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
+export const neg = (a: Expr): Expr => mul(MINUS_ONE, a);
+
+// ---------------------------------------------------------------------------------------------
+// Products.
+
+/** The canonical product of its arguments. */
+export function mul(...xs: Expr[]): Expr {
+  let coef = ONE_Q;
+  const exps = new Map<Expr, Expr[]>();
+  const pending = [...xs];
+  let guard = 0;
+  while (pending.length > 0) {
+    if (++guard > 100_000) throw new RangeError('product too large');
+    const x = pending.pop()!;
+    if (x.kind === 'num') {
+      coef = qmul(coef, x.value);
+      if (coef.n === 0n) return ZERO;
+    } else if (x.kind === 'mul') pending.push(...x.factors);
+    else {
+      const base = x.kind === 'pow' ? x.base : x;
+      const e = x.kind === 'pow' ? x.exp : ONE;
+      const list = exps.get(base);
+      if (list === undefined) exps.set(base, [e]);
+      else list.push(e);
+    }
+  }
+  const factors: Expr[] = [];
+  for (const [base, es] of exps) {
+    const p = es.length === 1 ? (es[0] === ONE ? base : pow(base, es[0]!)) : pow(base, add(...es));
+    if (p.kind === 'num') coef = qmul(coef, p.value);
+    else if (p.kind === 'mul') {
+      // A power that split into a product (rare: (a*b)^n was already distributed); fold again.
+      for (const f of p.factors) {
+        if (f.kind === 'num') coef = qmul(coef, f.value);
+        else factors.push(f);
+      }
+    } else factors.push(p);
+  }
+  if (coef.n === 0n) return ZERO;
+  if (factors.length === 0) return num(coef);
+  factors.sort(compare);
+  // A number times a sum stays a product here, -2*(x - mu), as a textbook writes it; `add`
+  // distributes it when it meets other terms, so that 1 - (1 - x) is x.
+  if (factors.length === 1 && qeq(coef, ONE_Q)) return factors[0]!;
+  if (!qeq(coef, ONE_Q)) factors.unshift(num(coef));
+  return rawMul(factors);
+}
+
+export const div = (a: Expr, b: Expr): Expr => mul(a, pow(b, MINUS_ONE));
+
+// ---------------------------------------------------------------------------------------------
+// Powers.
+
+const MAX_EXACT_POWER_BITS = 4096;
+
+/** The canonical power b^e. */
+export function pow(b: Expr, e: Expr): Expr {
+  if (e.kind === 'num') {
+    const q = e.value;
+    if (q.n === 0n) return ONE;
+    if (qeq(q, ONE_Q)) return b;
+    if (b.kind === 'num') {
+      const folded = foldNumericPower(b.value, q);
+      if (folded !== undefined) return folded;
+    }
+    if (qisInt(q)) {
+      // (b^a)^n = b^(a n) and (x y)^n = x^n y^n hold for integer n.
+      if (b.kind === 'pow') return pow(b.base, mul(b.exp, e));
+      if (b.kind === 'mul') return mul(...b.factors.map((f) => pow(f, e)));
+    }
+  }
+  if (b === ONE) return ONE;
+  if (b === ZERO && e.kind === 'num' && qsign(e.value) > 0) return ZERO;
+  if (b === E) return call('exp', [e]);
+  // exp(a)^y = exp(a y) for every real y, since exp(a) > 0.
+  if (b.kind === 'call' && b.fn === 'exp') return call('exp', [mul(b.args[0]!, e)]);
+  return intern(`^${b.id},${e.id}`, (id) => ({ kind: 'pow', id, base: b, exp: e }));
+}
+
+function foldNumericPower(b: Rational, q: Rational): Expr | undefined {
+  if (b.n === 0n) return qsign(q) > 0 ? ZERO : undefined;
+  if (b.n === 1n && b.d === 1n) return ONE;
+  const size = Math.max(b.n.toString(2).length, b.d.toString(2).length);
+  if (Math.abs(Number(q.n)) * size > MAX_EXACT_POWER_BITS) return undefined;
+  if (qisInt(q)) return num(qpowInt(b, q.n));
+  if (b.n < 0n) return undefined;
+  const rn = bigRoot(b.n, q.d);
+  const rd = bigRoot(b.d, q.d);
+  if (rn === undefined || rd === undefined) return undefined;
+  return num(qpowInt(rat(rn, rd), q.n));
+}
+
+export const sqrt = (a: Expr): Expr => pow(a, HALF);
+
+// ---------------------------------------------------------------------------------------------
+// Calls. The function table registers a folding hook per function (log(1) = 0, ...).
+
+type Fold = (args: readonly Expr[]) => Expr | undefined;
+const folds = new Map<string, Fold>();
+
+/** Used by the function table to register a function's constructor-time simplifications. */
+export function registerFold(fn: string, fold: Fold): void {
+  folds.set(fn, fold);
+}
+
+/** The canonical call fn(args); the function table's fold rules apply first. */
+export function call(fn: string, args: readonly Expr[]): Expr {
+  const fold = folds.get(fn);
+  if (fold !== undefined) {
+    const r = fold(args);
+    if (r !== undefined) return r;
+  }
+  return intern(`c${fn}(${ids(args)})`, (id) => ({ kind: 'call', id, fn, args: [...args] }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traversal helpers.
+
+/** The direct children of a node. */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'num':
+    case 'sym':
+      return [];
+    case 'add':
+      return e.terms;
+    case 'mul':
+      return e.factors;
+    case 'pow':
+      return [e.base, e.exp];
+    case 'call':
+      return e.args;
+  }
+}
+
+/** Rebuild a node of the same kind from new children (through the smart constructors). */
+export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
+  switch (e.kind) {
+    case 'num':
+    case 'sym':
+      return e;
+    case 'add':
+      return add(...kids);
+    case 'mul':
+      return mul(...kids);
+    case 'pow':
+      return pow(kids[0]!, kids[1]!);
+    case 'call':
+      return call(e.fn, kids);
+  }
+}
+
+/**
+ * Bottom-up map over the distinct subtrees of `e` (each shared subtree is visited once), using an
+ * explicit stack so that very deep trees cannot overflow the call stack.
+ */
+export function mapBottomUp(e: Expr, f: (node: Expr, rebuilt: Expr) => Expr): Expr {
+  const done = new Map<Expr, Expr>();
+  const stack: Array<[Expr, boolean]> = [[e, false]];
+  while (stack.length > 0) {
+    const [node, expanded] = stack.pop()!;
+    if (done.has(node)) continue;
+    const kids = children(node);
+    if (!expanded && kids.length > 0) {
+      stack.push([node, true]);
+      for (const k of kids) if (!done.has(k)) stack.push([k, false]);
+      continue;
+    }
+    const newKids = kids.map((k) => done.get(k)!);
+    const same = newKids.every((k, i) => k === kids[i]);
+    done.set(node, f(node, same ? node : rebuild(node, newKids)));
+  }
+  return done.get(e)!;
+}
+
+/** The names of the symbols in `e` (named constants such as pi included). */
+export function symbols(e: Expr, out: Set<string> = new Set()): Set<string> {
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.kind === 'sym') out.add(n.name);
+    else stack.push(...children(n));
+  }
+  return out;
+}
+
+/** Does `e` contain the symbol `name`? */
+export function dependsOn(e: Expr, name: string): boolean {
+  return symbols(e).has(name);
+}
+
+/** Number of distinct nodes in `e` (its size as a DAG). */
+export function size(e: Expr): number {
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...children(n));
+  }
+  return seen.size;
+}
+
+/** Substitute symbols by expressions, simultaneously. */
+export function substitute(e: Expr, map: ReadonlyMap<string, Expr>): Expr {
+  if (map.size === 0) return e;
+  return mapBottomUp(e, (node, rebuilt) => (node.kind === 'sym' ? (map.get(node.name) ?? node) : rebuilt));
+}

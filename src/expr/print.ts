@@ -1,0 +1,186 @@
+/**
+ * The text printer: fisherlab's own syntax, which `parseExpr` reads back to the same node.
+ * Products with negative powers print as fractions, sums put positive terms first, and
+ * x^(1/2) prints as sqrt(x): `1/sigma^2 - 3*(x - mu)^2/sigma^4`.
+ */
+import { add, mul, num, pow, type Expr, type Num } from './expr';
+import { qabs, qneg, qsign, rat, type Rational } from './rational';
+
+/** Binding strength of a printed form: a child weaker than its context gets parentheses. */
+export const enum Prec {
+  Add = 1,
+  Mul = 2,
+  Neg = 3,
+  Pow = 4,
+  Atom = 5,
+}
+
+/** A product read as sign · (numerator factors) / (denominator factors), with integer coefficients. */
+export interface Fraction {
+  readonly negative: boolean;
+  readonly numCoef: bigint;
+  readonly denCoef: bigint;
+  readonly num: readonly Expr[];
+  readonly den: readonly Expr[];
+}
+
+/** Is the exponent "negative" (a negative number, or a product with a negative coefficient)? */
+export function negativeExponent(e: Expr): boolean {
+  if (e.kind === 'add') return e.terms.every(isNegativeTerm);
+  return isNegativeTerm(e);
+}
+
+/** −e, distributed over a sum: −(−k − 1) = k + 1. */
+export function negated(e: Expr): Expr {
+  return e.kind === 'add' ? add(...e.terms.map(negated)) : mul(num(-1), e);
+}
+
+/** Split a product (or a single factor) into sign, numerator and denominator. */
+export function asFraction(e: Expr): Fraction {
+  let coef: Rational = rat(1);
+  let factors: readonly Expr[] = [e];
+  if (e.kind === 'mul') {
+    factors = e.factors;
+    if (e.factors[0]!.kind === 'num') {
+      coef = (e.factors[0] as Num).value;
+      factors = e.factors.slice(1);
+    }
+  } else if (e.kind === 'num') {
+    coef = e.value;
+    factors = [];
+  }
+  const numF: Expr[] = [];
+  const denF: Expr[] = [];
+  for (const f of factors) {
+    if (f.kind === 'pow' && negativeExponent(f.exp)) denF.push(pow(f.base, negated(f.exp)));
+    else numF.push(f);
+  }
+  const a = qabs(coef);
+  return { negative: qsign(coef) < 0, numCoef: a.n, denCoef: a.d, num: displayOrder(numF), den: displayOrder(denF) };
+}
+
+/** Display order of factors: symbols, then sums, then function calls, then the rest: (a - 1)*log(x). */
+function displayOrder(fs: Expr[]): Expr[] {
+  const group = (f: Expr): number => {
+    const b = f.kind === 'pow' ? f.base : f;
+    return b.kind === 'sym' ? 0 : b.kind === 'add' ? 1 : b.kind === 'call' ? 2 : 3;
+  };
+  return fs.map((f, i) => [f, i] as const).sort((p, q) => group(p[0]) - group(q[0]) || p[1] - q[1]).map((p) => p[0]);
+}
+
+/** Order terms of a sum for display: positive terms first, constants after symbols. */
+export function displayTerms(terms: readonly Expr[]): Array<{ term: Expr; negative: boolean }> {
+  const pos: Expr[] = [];
+  const negs: Expr[] = [];
+  let posConst: Expr | undefined;
+  let negConst: Expr | undefined;
+  for (const t of terms) {
+    const negative = isNegativeTerm(t);
+    if (t.kind === 'num') {
+      if (negative) negConst = t;
+      else posConst = t;
+    } else (negative ? negs : pos).push(t);
+  }
+  // "1 - theta" and "1 + exp(eta)" keep the constant first; "a + b + 1" and "x^2 + 1" put it last.
+  if (posConst !== undefined) {
+    if (pos.every(isMonomial) && pos.length > 0) pos.push(posConst);
+    else pos.unshift(posConst);
+  }
+  if (negConst !== undefined) negs.push(negConst);
+  return [...pos.map((term) => ({ term, negative: false })), ...negs.map((term) => ({ term, negative: true }))];
+}
+
+/** A product of symbols with positive whole exponents (and a coefficient): n, 2*a*b, x^2. */
+function isMonomial(t: Expr): boolean {
+  const fs = t.kind === 'mul' ? t.factors : [t];
+  return fs.every((f) => f.kind === 'num' || f.kind === 'sym' || (f.kind === 'pow' && f.base.kind === 'sym' && f.exp.kind === 'num' && f.exp.value.d === 1n && f.exp.value.n > 0n));
+}
+
+export function isNegativeTerm(t: Expr): boolean {
+  if (t.kind === 'num') return qsign(t.value) < 0;
+  return t.kind === 'mul' && t.factors[0]!.kind === 'num' && qsign((t.factors[0] as Num).value) < 0;
+}
+
+/** −t for a term printed after a minus sign. */
+export function negateTerm(t: Expr): Expr {
+  if (t.kind === 'num') return num(qneg(t.value));
+  return mul(num(-1), t);
+}
+
+interface Printed {
+  readonly s: string;
+  readonly prec: Prec;
+}
+
+/**
+ * Print an expression in fisherlab's syntax.
+ * @example printExpr(parseExpr('-(x-mu)^2/(2*sigma^2)')) // "-(x - mu)^2/(2*sigma^2)"
+ */
+export function printExpr(e: Expr): string {
+  return fmt(e).s;
+}
+
+const wrap = (p: Printed, min: Prec): string => (p.prec < min ? `(${p.s})` : p.s);
+
+function fmt(e: Expr): Printed {
+  switch (e.kind) {
+    case 'num': {
+      const { n, d } = e.value;
+      if (d === 1n) return { s: `${n}`, prec: n < 0n ? Prec.Neg : Prec.Atom };
+      return { s: `${n}/${d}`, prec: n < 0n ? Prec.Neg : Prec.Mul };
+    }
+    case 'sym':
+      return { s: e.name, prec: Prec.Atom };
+    case 'call':
+      return { s: `${e.fn}(${e.args.map((a) => fmt(a).s).join(', ')})`, prec: Prec.Atom };
+    case 'add': {
+      let s = '';
+      for (const { term, negative } of displayTerms(e.terms)) {
+        const p = fmt(negative ? negateTerm(term) : term);
+        const body = wrap(p, Prec.Mul);
+        s = s === '' ? (negative ? `-${body}` : body) : `${s} ${negative ? '-' : '+'} ${body}`;
+      }
+      return { s, prec: Prec.Add };
+    }
+    case 'pow':
+    case 'mul':
+      return fmtProduct(e);
+  }
+}
+
+function fmtPower(base: Expr, exp: Expr): Printed {
+  if (exp.kind === 'num' && exp.value.n === 1n && exp.value.d === 2n) return { s: `sqrt(${fmt(base).s})`, prec: Prec.Atom };
+  const b = wrap(fmt(base), Prec.Atom);
+  const ep = fmt(exp);
+  const es = ep.prec === Prec.Atom && !(exp.kind === 'num' && exp.value.n < 0n) ? ep.s : `(${ep.s})`;
+  return { s: `${b}^${es}`, prec: Prec.Pow };
+}
+
+function fmtFactor(f: Expr): string {
+  if (f.kind === 'pow') return fmtPower(f.base, f.exp).s;
+  return wrap(fmt(f), Prec.Pow);
+}
+
+function fmtProduct(e: Expr): Printed {
+  if (e.kind === 'pow' && !negativeExponent(e.exp)) return fmtPower(e.base, e.exp);
+  const fr = asFraction(e);
+  const numParts: string[] = [];
+  if (fr.numCoef !== 1n || fr.num.length === 0) numParts.push(`${fr.numCoef}`);
+  for (const f of fr.num) numParts.push(fmtFactor(f));
+  const denParts: string[] = [];
+  if (fr.denCoef !== 1n) denParts.push(`${fr.denCoef}`);
+  for (const f of fr.den) denParts.push(fmtFactor(f));
+  let s = numParts.join('*');
+  if (denParts.length > 0) s = `${s}/${denParts.length > 1 ? `(${denParts.join('*')})` : denParts[0]!}`;
+  if (fr.negative) s = `-${s}`;
+  return { s, prec: fr.negative ? Prec.Neg : Prec.Mul };
+}
+
+/** Print a vector as `[a, b]`. */
+export const printVector = (v: readonly Expr[]): string => `[${v.map(printExpr).join(', ')}]`;
+
+/** Print a matrix as `[[a, b], [c, d]]`, one row per line when `multiline`. */
+export function printMatrix(m: readonly (readonly Expr[])[], multiline = false): string {
+  const rows = m.map((r) => `[${r.map(printExpr).join(', ')}]`);
+  return multiline ? `[${rows.join(',\n ')}]` : `[${rows.join(', ')}]`;
+}

@@ -1,0 +1,48 @@
+/**
+ * The range of an expression by interval arithmetic, given intervals for its symbols: the sign
+ * reasoning behind domain checks and domain-aware simplification.
+ */
+import { NAMED_CONSTANTS, type Expr } from './expr';
+import { FUNCTIONS } from './functions';
+import { REAL, ivAdd, ivMul, ivPowReal, isPositive, iv, point, POSITIVE, type Interval } from './interval';
+import { qtoNumber } from './rational';
+
+export type SymbolRanges = (name: string) => Interval | undefined;
+
+/** An interval holding every value of `e` when each symbol lies in its interval (unknown: real). */
+export function rangeOf(e: Expr, ranges: SymbolRanges, memo: Map<Expr, Interval> = new Map()): Interval {
+  const hit = memo.get(e);
+  if (hit !== undefined) return hit;
+  const r = compute(e, ranges, memo);
+  memo.set(e, r);
+  return r;
+}
+
+function compute(e: Expr, ranges: SymbolRanges, memo: Map<Expr, Interval>): Interval {
+  const of = (x: Expr): Interval => rangeOf(x, ranges, memo);
+  switch (e.kind) {
+    case 'num':
+      return point(qtoNumber(e.value));
+    case 'sym': {
+      const c = NAMED_CONSTANTS.get(e.name);
+      if (c !== undefined && e.name !== 'inf') return point(c);
+      return ranges(e.name) ?? REAL;
+    }
+    case 'add':
+      return e.terms.map(of).reduce(ivAdd);
+    case 'mul':
+      return e.factors.map(of).reduce(ivMul);
+    case 'pow': {
+      const b = of(e.base);
+      // 0^x with x a whole number is the indicator [x = 0].
+      if (e.base.kind === 'num' && e.base.value.n === 0n) return iv(0, 1);
+      if (e.exp.kind === 'num') return ivPowReal(b, point(qtoNumber(e.exp.value)));
+      if (isPositive(b)) return POSITIVE;
+      return REAL;
+    }
+    case 'call': {
+      const def = FUNCTIONS.get(e.fn);
+      return def?.range?.(e.args.map(of)) ?? REAL;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The built-in families, each written as a model in fisherlab's own language. A family's
+ * parameters are its `param` declarations in order; `x ~ Family(args)` substitutes the arguments
+ * for them and the observed names for its data. Adding a family means adding one entry here.
+ *
+ * Log-densities are normalised with respect to Lebesgue measure (continuous data) or counting
+ * measure (discrete data); the family tests integrate or sum exp(logp) to 1 for every entry.
+ */
+export interface FamilyDef {
+  /** The name used after `~`. */
+  readonly name: string;
+  /** The model text: data and parameter declarations and `logp`, in the parameters' argument order. */
+  readonly text: string;
+  /** Parameters that must be known numbers (a constant or a literal), not estimated: Binomial's n. */
+  readonly fixed?: readonly string[];
+  /** One line: the parameterisation, as a reader would want to know it. */
+  readonly description: string;
+}
+
+const DEFS: FamilyDef[] = [
+  {
+    name: 'Bernoulli',
+    description: 'Bernoulli(p): P(x = 1) = p',
+    text: 'data x in {0,1}; param p in (0,1); logp = x*log(p) + (1-x)*log(1-p)',
+  },
+  {
+    name: 'Binomial',
+    description: 'Binomial(n, p): successes in n trials with success probability p (n known)',
+    fixed: ['n'],
+    text: 'param n in naturals; data x in {0..n}; param p in (0,1); logp = lchoose(n, x) + x*log(p) + (n-x)*log(1-p)',
+  },
+  {
+    name: 'Poisson',
+    description: 'Poisson(lambda): mean lambda',
+    text: 'data x in naturals; param lambda in positive; logp = x*log(lambda) - lambda - lfact(x)',
+  },
+  {
+    name: 'Geometric',
+    description: 'Geometric(p): failures before the first success, success probability p',
+    text: 'data x in naturals; param p in (0,1); logp = log(p) + x*log(1-p)',
+  },
+  {
+    name: 'NegativeBinomial',
+    description: 'NegativeBinomial(r, p): failures before the r-th success, success probability p',
+    text: 'data x in naturals; param r in positive; param p in (0,1); logp = lgamma(x + r) - lgamma(r) - lfact(x) + r*log(p) + x*log(1-p)',
+  },
+  {
+    name: 'ZeroInflatedPoisson',
+    description: 'ZeroInflatedPoisson(w, lambda): a structural zero with probability w, else Poisson(lambda)',
+    text: 'data x in naturals; param w in (0,1); param lambda in positive; logp = log(w*0^x + (1-w)*exp(x*log(lambda) - lambda - lfact(x)))',
+  },
+  {
+    name: 'Normal',
+    description: 'Normal(mu, sigma): mean mu, standard deviation sigma',
+    text: 'data x in real; param mu in real; param sigma in positive; logp = -log(sigma) - log(2*pi)/2 - (x - mu)^2/(2*sigma^2)',
+  },
+  {
+    name: 'HalfNormal',
+    description: 'HalfNormal(sigma): |z| for z ~ Normal(0, sigma)',
+    text: 'data x in nonnegative; param sigma in positive; logp = log(2)/2 - log(pi)/2 - log(sigma) - x^2/(2*sigma^2)',
+  },
+  {
+    name: 'LogNormal',
+    description: 'LogNormal(mu, sigma): log x ~ Normal(mu, sigma)',
+    text: 'data x in positive; param mu in real; param sigma in positive; logp = -log(x) - log(sigma) - log(2*pi)/2 - (log(x) - mu)^2/(2*sigma^2)',
+  },
+  {
+    name: 'Exponential',
+    description: 'Exponential(lambda): rate lambda, mean 1/lambda',
+    text: 'data x in nonnegative; param lambda in positive; logp = log(lambda) - lambda*x',
+  },
+  {
+    name: 'Gamma',
+    description: 'Gamma(alpha, beta): shape alpha, rate beta, mean alpha/beta',
+    text: 'data x in positive; param alpha in positive; param beta in positive; logp = alpha*log(beta) - lgamma(alpha) + (alpha - 1)*log(x) - beta*x',
+  },
+  {
+    name: 'InverseGamma',
+    description: 'InverseGamma(alpha, beta): 1/x ~ Gamma(alpha, rate beta)',
+    text: 'data x in positive; param alpha in positive; param beta in positive; logp = alpha*log(beta) - lgamma(alpha) - (alpha + 1)*log(x) - beta/x',
+  },
+  {
+    name: 'Beta',
+    description: 'Beta(a, b): density proportional to x^(a-1) (1-x)^(b-1) on (0, 1)',
+    text: 'data x in (0,1); param a in positive; param b in positive; logp = lgamma(a + b) - lgamma(a) - lgamma(b) + (a - 1)*log(x) + (b - 1)*log(1 - x)',
+  },
+  {
+    name: 'Weibull',
+    description: 'Weibull(k, lambda): shape k, scale lambda',
+    text: 'data x in positive; param k in positive; param lambda in positive; logp = log(k) - log(lambda) + (k - 1)*(log(x) - log(lambda)) - (x/lambda)^k',
+  },
+  {
+    name: 'StudentT',
+    description: 'StudentT(nu, mu, sigma): nu degrees of freedom, location mu, scale sigma',
+    text: 'data x in real; param nu in positive; param mu in real; param sigma in positive; logp = lgamma((nu + 1)/2) - lgamma(nu/2) - log(nu*pi)/2 - log(sigma) - (nu + 1)/2*log(1 + (x - mu)^2/(nu*sigma^2))',
+  },
+  {
+    name: 'Cauchy',
+    description: 'Cauchy(mu, sigma): location mu, scale sigma',
+    text: 'data x in real; param mu in real; param sigma in positive; logp = -log(pi) - log(sigma) - log(1 + (x - mu)^2/sigma^2)',
+  },
+  {
+    name: 'Laplace',
+    description: 'Laplace(mu, b): location mu, scale b',
+    text: 'data x in real; param mu in real; param b in positive; logp = -log(2*b) - abs(x - mu)/b',
+  },
+  {
+    name: 'Logistic',
+    description: 'Logistic(mu, s): location mu, scale s',
+    text: 'data x in real; param mu in real; param s in positive; logp = -(x - mu)/s - log(s) - 2*log(1 + exp(-(x - mu)/s))',
+  },
+  {
+    name: 'Gumbel',
+    description: 'Gumbel(mu, beta): location mu, scale beta (maximum)',
+    text: 'data x in real; param mu in real; param beta in positive; logp = -log(beta) - (x - mu)/beta - exp(-(x - mu)/beta)',
+  },
+  {
+    name: 'Rayleigh',
+    description: 'Rayleigh(sigma): scale sigma',
+    text: 'data x in positive; param sigma in positive; logp = log(x) - 2*log(sigma) - x^2/(2*sigma^2)',
+  },
+  {
+    name: 'Pareto',
+    description: 'Pareto(xm, alpha): scale xm (the support x > xm depends on it), shape alpha',
+    text: 'param xm in positive; data x in (xm, inf); param alpha in positive; logp = log(alpha) + alpha*log(xm) - (alpha + 1)*log(x)',
+  },
+  {
+    name: 'InverseGaussian',
+    description: 'InverseGaussian(mu, lambda): mean mu, shape lambda',
+    text: 'data x in positive; param mu in positive; param lambda in positive; logp = log(lambda)/2 - log(2*pi)/2 - 3*log(x)/2 - lambda*(x - mu)^2/(2*mu^2*x)',
+  },
+  {
+    name: 'VonMises',
+    description: 'VonMises(mu, kappa): circular location mu, concentration kappa, x in (-pi, pi)',
+    text: 'data x in (-pi, pi); param mu in real; param kappa in positive; logp = kappa*cos(x - mu) - log(2*pi) - logbesseli0(kappa)',
+  },
+  {
+    name: 'Uniform',
+    description: 'Uniform(a, b): constant density on (a, b); the support depends on both parameters',
+    text: 'param a in real; param b in real; data x in (a, b); logp = -log(b - a)',
+  },
+];
+
+/** The families, by name. */
+export const FAMILIES: ReadonlyMap<string, FamilyDef> = new Map(DEFS.map((f) => [f.name, f]));
+
+export const familyNames = (): string[] => DEFS.map((f) => f.name);

@@ -1,0 +1,15 @@
+/**
+ * fisherlab: Fisher information from a log-density string.
+ *
+ * @example
+ * import { model, score, hessian, printMatrix } from 'fisherlab';
+ * const m = model('x ~ Normal(mu, sigma)');
+ * printMatrix(hessian(m)); // [[-1/sigma^2, -2*(x - mu)/sigma^3], [..., 1/sigma^2 - 3*(x - mu)^2/sigma^4]]
+ */
+export * from './expr/index';
+export { parse, parseExpr, parse as model } from './lang/parse';
+export type { Model, Declaration, Support, Role, Constant } from './lang/model';
+export { paramNames } from './lang/model';
+export { FAMILIES, familyNames, type FamilyDef } from './families/index';
+export { score, hessian, evaluateAt, constantValues, modelRanges, type DerivativeOptions } from './fisher/derivatives';
+export { toJSON, type DerivativesJSON } from './fisher/json';

@@ -1,0 +1,60 @@
+/**
+ * The Model: what a model text declares (data, parameters, constants, covariates) and its
+ * log-density of one observation, as an interned expression.
+ */
+import type { Span } from '../expr/errors';
+import type { Expr } from '../expr/expr';
+import type { Interval } from '../expr/interval';
+
+/** Where a data symbol lives, or a parameter's domain. Bounds are expressions (constants, parameters, ±inf). */
+export type Support =
+  | { readonly kind: 'interval'; readonly lo: Expr; readonly hi: Expr; readonly loOpen: boolean; readonly hiOpen: boolean }
+  /** Whole numbers lo..hi (either end may be infinite). */
+  | { readonly kind: 'integers'; readonly lo: Expr; readonly hi: Expr }
+  /** A finite set of values, such as {0,1}. */
+  | { readonly kind: 'set'; readonly values: readonly Expr[] }
+  /** The open simplex x_i > 0, Σ x_i < 1 (the free coordinates of a Dirichlet). */
+  | { readonly kind: 'simplex' };
+
+export type Role = 'data' | 'param' | 'const' | 'given';
+
+export interface Declaration {
+  readonly name: string;
+  readonly role: Role;
+  readonly support: Support;
+  /** The support as the user would write it: `real`, `(0, 1)`, `{0..n}`. */
+  readonly label: string;
+  /** False when no domain was written (a parameter defaulted to real). */
+  readonly explicit: boolean;
+  /** The interval the symbol's values lie in, for sign reasoning (bounds evaluated). */
+  readonly range: Interval;
+  readonly span?: Span;
+}
+
+export interface Constant {
+  readonly name: string;
+  readonly expr: Expr;
+  readonly value: number;
+  readonly span?: Span;
+}
+
+export interface Model {
+  /** The text the model was parsed from. */
+  readonly source: string;
+  /** Data symbols, in declaration order. */
+  readonly data: readonly Declaration[];
+  /** Parameters, in declaration order: the order of score entries and Hessian rows. */
+  readonly params: readonly Declaration[];
+  /** Covariates (`given`): known inputs, not integrated over. */
+  readonly givens: readonly Declaration[];
+  readonly constants: ReadonlyMap<string, Constant>;
+  /** The log-density of one observation, with `let` names expanded and constants kept symbolic. */
+  readonly logp: Expr;
+  /** Notes a reader must see: supports that depend on parameters, unused declarations. */
+  readonly warnings: readonly string[];
+  /** Every declaration by name. */
+  readonly symbols: ReadonlyMap<string, Declaration>;
+}
+
+/** Parameter names in order. */
+export const paramNames = (m: Model): string[] => m.params.map((p) => p.name);

@@ -1,0 +1,657 @@
+/**
+ * parse(text) -> Model. Lexes with moo, parses with the nearley grammar (exactly one parse),
+ * then validates: unknown names and functions, arities, supports, families, domains. Every
+ * mistake becomes a FisherError with the source span, formatted with line, column and a caret.
+ */
+import nearley from 'nearley';
+import type { Token } from 'moo';
+import { FisherError, type Span } from '../expr/errors';
+import {
+  NAMED_CONSTANTS,
+  ONE,
+  ZERO,
+  add,
+  call,
+  div,
+  mul,
+  neg,
+  num,
+  pow,
+  sub,
+  substitute,
+  sym,
+  symbols,
+  type Expr,
+} from '../expr/expr';
+import { evaluate } from '../expr/evaluate';
+import { FUNCTIONS, functionNames } from '../expr/functions';
+import { NONNEGATIVE, POSITIVE, REAL, formatInterval, iv, point, type Interval } from '../expr/interval';
+import { rangeOf } from '../expr/range';
+import { qfromDecimal } from '../expr/rational';
+import { printExpr } from '../expr/print';
+import { FAMILIES, familyNames, type FamilyDef } from '../families/index';
+import grammar from './grammar';
+import { KEYWORD_SET, lexer } from './lexer';
+import type { Constant, Declaration, Model, Role, Support } from './model';
+import type { Name, Statement, SyntaxExpr, SyntaxSupport } from './syntax';
+
+const compiled = nearley.Grammar.fromCompiled(grammar as unknown as nearley.CompiledRules);
+
+/** Names that are never user symbols. */
+const RESERVED = new Set(['pi', 'e', 'euler_gamma', 'inf']);
+const SUPPORT_NAMES = ['real', 'positive', 'nonnegative', 'negative', 'nonpositive', 'naturals', 'integers', 'simplex'];
+
+/** The largest model text accepted, in characters. */
+export const MAX_SOURCE_LENGTH = 200_000;
+
+// ---------------------------------------------------------------------------------------------
+// Tokens and the nearley run.
+
+const BINARY_OPS = new Set(['+', '-', '*', '/', '^', '**', '=', ',', '~', '(', '[', '{', '..']);
+
+function tokenize(source: string): Token[] {
+  lexer.reset(source);
+  const raw: Token[] = [];
+  for (;;) {
+    let t: Token | undefined;
+    try {
+      t = lexer.next();
+    } catch {
+      const offset = (lexer as unknown as { index: number }).index ?? 0;
+      throw new FisherError('syntax', `unexpected character '${source[offset] ?? ''}'`, { start: offset, end: offset + 1 }, source);
+    }
+    if (t === undefined) break;
+    if (t.type === 'ws' || t.type === 'comment') continue;
+    raw.push(t);
+  }
+  // A newline ends a statement unless the statement obviously continues: inside brackets, after
+  // an operator or comma, or before a line that starts with a binary operator.
+  const out: Token[] = [];
+  let depth = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const t = raw[i]!;
+    if (t.type === 'nl') {
+      const prev = out[out.length - 1];
+      let j = i + 1;
+      while (raw[j]?.type === 'nl') j++;
+      const next = raw[j];
+      const continues =
+        depth > 0 ||
+        (prev !== undefined && BINARY_OPS.has(prev.value)) ||
+        (next !== undefined && ['+', '-', '*', '/', '^', '**', ')', ']', '}'].includes(next.value) && prev !== undefined);
+      if (continues) continue;
+      if (prev === undefined || prev.type === 'nl' || prev.value === ';') continue;
+      out.push(t);
+      continue;
+    }
+    if (t.value === '(' || t.value === '[' || t.value === '{') depth++;
+    if (t.value === ')' || t.value === ']' || t.value === '}') depth = Math.max(0, depth - 1);
+    out.push(t);
+  }
+  return out;
+}
+
+function unclosedBracket(tokens: readonly Token[]): Token | undefined {
+  const stack: Token[] = [];
+  for (const t of tokens) {
+    if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(t);
+    else if (t.value === ')' || t.value === ']' || t.value === '}') stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+function describeToken(t: Token): string {
+  if (t.type === 'nl') return 'end of line';
+  if (t.type === 'ident') return `name '${t.value}'`;
+  if (t.type === 'number') return `number ${t.value}`;
+  if (t.type?.startsWith('kw_')) return `keyword '${t.value}'`;
+  return `'${t.value}'`;
+}
+
+function runParser(source: string, tokens: Token[]): Statement[] {
+  const parser = new nearley.Parser(compiled);
+  let i = 0;
+  // Feed pre-filtered tokens through a minimal lexer adaptor.
+  parser.lexer = {
+    reset: () => undefined,
+    next: () => tokens[i++],
+    save: () => ({}),
+    formatError: () => '',
+    has: () => true,
+  } as unknown as nearley.Lexer;
+  try {
+    parser.feed('');
+  } catch (err) {
+    const t = (err as { token?: Token }).token ?? tokens[i - 1];
+    if (t === undefined) throw new FisherError('syntax', 'could not parse the model', { start: 0, end: 1 }, source);
+    const prev = tokens[i - 2];
+    let hint = '';
+    if (prev !== undefined && (t.type === 'ident' || t.type === 'number' || t.value === '(') && (prev.type === 'number' || prev.type === 'ident' || prev.value === ')')) {
+      hint = " (missing an operator such as '*'?)";
+    } else if (t.type === 'nl' || t.value === ';' || t.value === ')' || t.value === ',') {
+      if (prev !== undefined && BINARY_OPS.has(prev.value)) hint = ` (something is missing after '${prev.value}')`;
+    }
+    throw new FisherError('syntax', `unexpected ${describeToken(t)}${hint}`, { start: t.offset, end: t.offset + Math.max(1, t.text.length) }, source);
+  }
+  const results = parser.results as Statement[][];
+  if (results.length === 0) {
+    const open = unclosedBracket(tokens);
+    if (open !== undefined) {
+      const close = open.value === '(' ? ')' : open.value === '[' ? ']' : '}';
+      throw new FisherError('syntax', `missing '${close}': this '${open.value}' is never closed`, { start: open.offset, end: open.offset + 1 }, source);
+    }
+    const last = tokens[tokens.length - 1];
+    const at = source.trimEnd().length;
+    const what = last !== undefined && BINARY_OPS.has(last.value) ? `the text ends after '${last.value}'` : 'the text ends in the middle of a statement';
+    throw new FisherError('syntax', `unexpected end of input: ${what}`, { start: Math.max(0, at - 1), end: Math.max(1, at) }, source);
+  }
+  if (results.length > 1) throw new FisherError('syntax', `ambiguous model text (${results.length} parses): please report this`, { start: 0, end: source.length }, source);
+  return results[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions.
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** ` (did you mean 'sigma'?)` for the closest candidate within a small edit distance. */
+export function suggest(name: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  const limit = name.length <= 3 ? 1 : 2;
+  return best !== undefined && bestD <= limit && best !== name ? ` (did you mean '${best}'?)` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The builder: statements -> Model.
+
+interface Scope {
+  decls: Map<string, Declaration>;
+  lets: Map<string, Expr>;
+  constants: Map<string, Constant>;
+}
+
+interface FamilyModel {
+  readonly def: FamilyDef;
+  readonly model: Model;
+}
+
+const familyCache = new Map<string, FamilyModel>();
+
+function familyModel(def: FamilyDef): FamilyModel {
+  let fm = familyCache.get(def.name);
+  if (fm === undefined) {
+    fm = { def, model: build(def.text, runParser(def.text, tokenize(def.text)), { allowFamilies: false, requireParams: true }) };
+    familyCache.set(def.name, fm);
+  }
+  return fm;
+}
+
+interface BuildOptions {
+  readonly allowFamilies: boolean;
+  readonly requireParams: boolean;
+}
+
+class Builder {
+  readonly scope: Scope = { decls: new Map(), lets: new Map(), constants: new Map() };
+  readonly order: Declaration[] = [];
+  readonly warnings: string[] = [];
+  readonly logpTerms: Expr[] = [];
+  logpSeen: Span | undefined;
+
+  constructor(
+    readonly source: string,
+    readonly options: BuildOptions,
+  ) {}
+
+  err(code: ConstructorParameters<typeof FisherError>[0], message: string, span: Span): FisherError {
+    return new FisherError(code, message, span, this.source);
+  }
+
+  symbolRange = (name: string): Interval | undefined => {
+    const d = this.scope.decls.get(name);
+    if (d !== undefined) return d.range;
+    const l = this.scope.lets.get(name);
+    return l === undefined ? undefined : rangeOf(l, this.symbolRange);
+  };
+
+  checkNewName(n: Name): void {
+    if (RESERVED.has(n.name)) throw this.err('duplicate', `'${n.name}' is a built-in constant and cannot be declared`, n);
+    if (FUNCTIONS.has(n.name)) throw this.err('duplicate', `'${n.name}' is a function name and cannot be declared`, n);
+    if (KEYWORD_SET.has(n.name)) throw this.err('duplicate', `'${n.name}' is a keyword`, n);
+    if (this.scope.decls.has(n.name) || this.scope.lets.has(n.name)) {
+      throw this.err('duplicate', `'${n.name}' is already declared`, n);
+    }
+  }
+
+  declare(n: Name, role: Role, support: Support, label: string, explicit: boolean): Declaration {
+    this.checkNewName(n);
+    const decl: Declaration = { name: n.name, role, support, label, explicit, range: this.supportRange(support), span: { start: n.start, end: n.end } };
+    this.scope.decls.set(n.name, decl);
+    this.order.push(decl);
+    return decl;
+  }
+
+  supportRange(s: Support): Interval {
+    const lo = (e: Expr): number => rangeOf(e, this.symbolRange).lo;
+    const hi = (e: Expr): number => rangeOf(e, this.symbolRange).hi;
+    switch (s.kind) {
+      case 'interval':
+        return iv(lo(s.lo), hi(s.hi), s.loOpen, s.hiOpen);
+      case 'integers':
+        return iv(lo(s.lo), hi(s.hi));
+      case 'set': {
+        const vals = s.values.map((v) => rangeOf(v, this.symbolRange));
+        return iv(Math.min(...vals.map((v) => v.lo)), Math.max(...vals.map((v) => v.hi)));
+      }
+      case 'simplex':
+        return iv(0, 1, true, true);
+    }
+  }
+
+  // -- expressions ------------------------------------------------------------------------------
+
+  /** Convert a syntax expression; `onUnknown` may declare a name instead of failing. */
+  expr(x: SyntaxExpr, onUnknown?: (n: Name) => Expr | undefined): Expr {
+    switch (x.t) {
+      case 'num':
+        return num(qfromDecimal(x.text));
+      case 'name':
+        return this.resolve(x, onUnknown);
+      case 'neg':
+        return neg(this.expr(x.a, onUnknown));
+      case 'bin': {
+        const a = this.expr(x.a, onUnknown);
+        const b = this.expr(x.b, onUnknown);
+        switch (x.op) {
+          case '+':
+            return add(a, b);
+          case '-':
+            return sub(a, b);
+          case '*':
+            return mul(a, b);
+          case '/':
+            if (b === ZERO) throw this.err('domain', 'division by zero', x);
+            return div(a, b);
+          case '^':
+            return this.power(a, b, x);
+        }
+      }
+      // falls through (unreachable)
+      case 'call':
+        return this.callExpr(x as Extract<SyntaxExpr, { t: 'call' }>, onUnknown);
+    }
+  }
+
+  power(a: Expr, b: Expr, x: SyntaxExpr): Expr {
+    if (b.kind === 'num' && b.value.d !== 1n && b.value.d % 2n === 0n) this.checkDomain(a, NONNEGATIVE, `a power with exponent ${printExpr(b)}`, x);
+    if (a === ZERO && b.kind === 'num' && b.value.n < 0n) throw this.err('domain', 'division by zero (0 to a negative power)', x);
+    return pow(a, b);
+  }
+
+  resolve(n: Name, onUnknown?: (n: Name) => Expr | undefined): Expr {
+    const l = this.scope.lets.get(n.name);
+    if (l !== undefined) return l;
+    if (this.scope.decls.has(n.name) || NAMED_CONSTANTS.has(n.name)) {
+      if (n.name === 'inf') throw this.err('domain', "'inf' may only be a bound of a support, as in (0, inf)", n);
+      return sym(n.name);
+    }
+    if (FUNCTIONS.has(n.name)) throw this.err('unknown-name', `'${n.name}' is a function: call it as ${n.name}(...)`, n);
+    const made = onUnknown?.(n);
+    if (made !== undefined) return made;
+    const known = [...this.scope.decls.keys(), ...this.scope.lets.keys(), 'pi', 'e', 'euler_gamma'];
+    throw this.err('unknown-name', `unknown name '${n.name}'${suggest(n.name, known)}: declare it with data, param, const or let`, n);
+  }
+
+  callExpr(x: Extract<SyntaxExpr, { t: 'call' }>, onUnknown?: (n: Name) => Expr | undefined): Expr {
+    const def = FUNCTIONS.get(x.fn.name);
+    if (def === undefined) {
+      if (this.scope.decls.has(x.fn.name)) throw this.err('unknown-function', `'${x.fn.name}' is a ${this.scope.decls.get(x.fn.name)!.role}, not a function (write '*' to multiply)`, x.fn);
+      throw this.err('unknown-function', `unknown function '${x.fn.name}'${suggest(x.fn.name, functionNames())}`, x.fn);
+    }
+    if (x.args.length !== def.arity) {
+      throw this.err('arity', `${def.name} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${x.args.length}`, x);
+    }
+    const args = x.args.map((a) => this.expr(a, onUnknown));
+    args.forEach((a, i) => {
+      if (def.integerArgs?.includes(i) && !(a.kind === 'num' && a.value.d === 1n && a.value.n >= 0n)) {
+        throw this.err('domain', `the argument ${i + 1} of ${def.name} must be a whole number 0, 1, 2, ...`, x.args[i]!);
+      }
+      this.checkDomain(a, def.domain[i] ?? REAL, `${def.name}`, x.args[i]!);
+    });
+    return call(def.name, args);
+  }
+
+  /**
+   * A value must lie in `domain`. It is an error when it cannot, or when a parameter declared
+   * without a domain makes it possible that it does not.
+   */
+  checkDomain(value: Expr, domain: Interval, what: string, at: Span): void {
+    const r = rangeOf(value, this.symbolRange);
+    const inside = r.lo >= domain.lo && r.hi <= domain.hi;
+    if (inside) return;
+    const disjoint = r.hi < domain.lo || r.lo > domain.hi || (r.hi === domain.lo && domain.loOpen) || (r.lo === domain.hi && domain.hiOpen);
+    const want = domain === POSITIVE || (domain.lo === 0 && domain.loOpen && domain.hi === Infinity) ? 'positive' : formatInterval(domain);
+    if (disjoint) throw this.err('domain', `${what} needs an argument in ${want}, but ${printExpr(value)} is never there`, at);
+    const implicit = [...symbols(value)].map((s) => this.scope.decls.get(s)).filter((d) => d !== undefined && d.role === 'param' && !d.explicit);
+    if (implicit.length > 0) {
+      const d = implicit[0]!;
+      throw this.err(
+        'domain',
+        `${what} needs ${printExpr(value)} to be ${want === 'positive' ? 'positive' : `in ${want}`}, but the parameter '${d.name}' has no declared domain (real): declare it, e.g. \`param ${d.name} in positive\``,
+        at,
+      );
+    }
+  }
+
+  constExpr(x: SyntaxExpr, what: string): { expr: Expr; value: number } {
+    const e = this.expr(x);
+    for (const s of symbols(e)) {
+      const d = this.scope.decls.get(s);
+      if (d !== undefined && d.role !== 'const') throw this.err('domain', `${what} must be a known number, but it depends on the ${d.role} '${s}'`, x);
+    }
+    const value = evaluate(e, this.constValues());
+    if (!Number.isFinite(value)) throw this.err('bad-value', `${what} is not a finite number (${value})`, x);
+    return { expr: e, value };
+  }
+
+  constValues(): Map<string, number> {
+    return new Map([...this.scope.constants.values()].map((c) => [c.name, c.value]));
+  }
+
+  // -- supports ---------------------------------------------------------------------------------
+
+  support(s: SyntaxSupport, forData: boolean): { support: Support; label: string } {
+    const bound = (x: SyntaxExpr): Expr => {
+      if (x.t === 'name' && x.name === 'inf') return sym('inf');
+      if (x.t === 'neg' && x.a.t === 'name' && x.a.name === 'inf') return neg(sym('inf'));
+      const e = this.expr(x);
+      for (const n of symbols(e)) {
+        const d = this.scope.decls.get(n);
+        if (d !== undefined && (d.role === 'data' || d.role === 'given')) throw this.err('support', `a bound cannot depend on the ${d.role} '${n}'`, x);
+      }
+      return e;
+    };
+    const text = this.source.slice(s.start, s.end);
+    switch (s.k) {
+      case 'named': {
+        const inf = sym('inf');
+        const ninf = neg(inf);
+        switch (s.name.name) {
+          case 'real':
+            return { support: { kind: 'interval', lo: ninf, hi: inf, loOpen: true, hiOpen: true }, label: 'real' };
+          case 'positive':
+            return { support: { kind: 'interval', lo: ZERO, hi: inf, loOpen: true, hiOpen: true }, label: 'positive' };
+          case 'nonnegative':
+            return { support: { kind: 'interval', lo: ZERO, hi: inf, loOpen: false, hiOpen: true }, label: 'nonnegative' };
+          case 'negative':
+            return { support: { kind: 'interval', lo: ninf, hi: ZERO, loOpen: true, hiOpen: true }, label: 'negative' };
+          case 'nonpositive':
+            return { support: { kind: 'interval', lo: ninf, hi: ZERO, loOpen: true, hiOpen: false }, label: 'nonpositive' };
+          case 'naturals':
+            return { support: { kind: 'integers', lo: ZERO, hi: inf }, label: 'naturals' };
+          case 'integers':
+            return { support: { kind: 'integers', lo: ninf, hi: inf }, label: 'integers' };
+          case 'simplex':
+            if (!forData) throw this.err('support', "'simplex' is a support for data (data x1, x2 in simplex)", s);
+            return { support: { kind: 'simplex' }, label: 'simplex' };
+          default:
+            throw this.err('support', `unknown support '${s.name.name}'${suggest(s.name.name, SUPPORT_NAMES)}: use one of ${SUPPORT_NAMES.join(', ')}, an interval such as (0, 1), or a set such as {0,1} or {0..n}`, s);
+        }
+      }
+      case 'interval': {
+        const lo = bound(s.lo);
+        const hi = bound(s.hi);
+        this.checkOrdered(lo, hi, s);
+        return { support: { kind: 'interval', lo, hi, loOpen: s.loOpen, hiOpen: s.hiOpen }, label: text };
+      }
+      case 'range': {
+        const lo = bound(s.lo);
+        const hi = bound(s.hi);
+        this.checkOrdered(lo, hi, s);
+        return { support: { kind: 'integers', lo, hi }, label: text };
+      }
+      case 'set': {
+        const values = s.values.map((v) => this.constExpr(v, 'a value of a finite support').expr);
+        return { support: { kind: 'set', values }, label: text };
+      }
+    }
+  }
+
+  checkOrdered(lo: Expr, hi: Expr, at: Span): void {
+    const l = rangeOf(lo, this.symbolRange);
+    const h = rangeOf(hi, this.symbolRange);
+    if (l.lo >= h.hi) throw this.err('support', `empty support: the lower bound ${printExpr(lo)} is not below the upper bound ${printExpr(hi)}`, at);
+  }
+
+  // -- statements -------------------------------------------------------------------------------
+
+  statement(st: Statement): void {
+    switch (st.s) {
+      case 'data': {
+        const { support, label } = this.support(st.support, true);
+        if (support.kind === 'simplex' && st.names.length < 1) throw this.err('support', 'a simplex needs at least one coordinate', st);
+        for (const n of st.names) this.declare(n, 'data', support, label, true);
+        return;
+      }
+      case 'param':
+      case 'given': {
+        const { support, label } = st.support === undefined ? { support: this.support({ k: 'named', name: { t: 'name', name: 'real', start: st.start, end: st.end }, start: st.start, end: st.end }, false).support, label: 'real' } : this.support(st.support, false);
+        if (support.kind === 'simplex') throw this.err('support', "'simplex' is a support for data", st);
+        for (const n of st.names) this.declare(n, st.s, support, label, st.support !== undefined);
+        return;
+      }
+      case 'const': {
+        const { expr, value } = this.constExpr(st.value, `the constant ${st.name.name}`);
+        const decl = this.declare(st.name, 'const', { kind: 'set', values: [expr] }, `${value}`, true);
+        (decl as { range: Interval }).range = point(value);
+        this.scope.constants.set(st.name.name, { name: st.name.name, expr, value, span: { start: st.name.start, end: st.name.end } });
+        return;
+      }
+      case 'let': {
+        const value = this.expr(st.value);
+        this.checkNewName(st.name);
+        this.scope.lets.set(st.name.name, value);
+        return;
+      }
+      case 'logp': {
+        if (this.logpSeen !== undefined) throw this.err('duplicate', 'logp is already defined (a model has one log-density; sum the terms)', st);
+        this.logpSeen = st;
+        this.logpTerms.push(this.expr(st.value));
+        return;
+      }
+      case 'tilde':
+        this.tilde(st);
+        return;
+    }
+  }
+
+  tilde(st: Extract<Statement, { s: 'tilde' }>): void {
+    if (!this.options.allowFamilies) throw this.err('syntax', 'families cannot be used inside a family definition', st);
+    const def = FAMILIES.get(st.family.name);
+    if (def === undefined) {
+      const ci = familyNames().find((f) => f.toLowerCase() === st.family.name.toLowerCase());
+      const hint = ci !== undefined ? ` (did you mean '${ci}'?)` : suggest(st.family.name, familyNames());
+      throw this.err('unknown-family', `unknown family '${st.family.name}'${hint}; known families: ${familyNames().join(', ')}`, st.family);
+    }
+    const fam = familyModel(def).model;
+    const fparams = fam.params;
+    if (st.args.length !== fparams.length) {
+      const sig = `${def.name}(${fparams.map((p) => p.name).join(', ')})`;
+      throw this.err('arity', `${def.name} takes ${fparams.length} argument${fparams.length === 1 ? '' : 's'}, ${sig}, got ${st.args.length}`, { start: st.family.start, end: st.close + 1 });
+    }
+    if (st.names.length !== fam.data.length) {
+      throw this.err('arity', `${def.name} describes ${fam.data.length} data value${fam.data.length === 1 ? '' : 's'}, but ${st.names.length} name${st.names.length === 1 ? ' is' : 's are'} on the left of '~'`, st.names[0]!);
+    }
+    const map = new Map<string, Expr>();
+    fparams.forEach((fp, i) => {
+      const a = st.args[i]!;
+      const fixed = def.fixed?.includes(fp.name) ?? false;
+      if (fixed) {
+        if (a.t === 'name' && !this.scope.decls.has(a.name) && !this.scope.lets.has(a.name)) {
+          throw this.err('unknown-name', `${def.name}'s ${fp.name} must be a known number: write a number or declare \`const ${a.name} = ...\` first`, a);
+        }
+        const { expr, value } = this.constExpr(a, `${def.name}'s ${fp.name}`);
+        if (fp.support.kind === 'integers' && !Number.isInteger(value)) throw this.err('domain', `${def.name}'s ${fp.name} must be a whole number, got ${value}`, a);
+        map.set(fp.name, expr);
+        return;
+      }
+      // A bare new name becomes a parameter with the family's domain; new names inside a larger
+      // expression become real parameters (x ~ Normal(mu, exp(s)): s is real).
+      let value: Expr;
+      if (a.t === 'name' && !this.scope.decls.has(a.name) && !this.scope.lets.has(a.name) && !NAMED_CONSTANTS.has(a.name) && !FUNCTIONS.has(a.name)) {
+        this.declare(a, 'param', substituteSupport(fp.support, map), fp.label, true);
+        value = sym(a.name);
+      } else {
+        value = this.expr(a, (n) => {
+          this.declare(n, 'param', { kind: 'interval', lo: neg(sym('inf')), hi: sym('inf'), loOpen: true, hiOpen: true }, 'real', false);
+          return sym(n.name);
+        });
+      }
+      this.checkDomain(value, fp.range, `${def.name}'s ${fp.name}`, a);
+      map.set(fp.name, value);
+    });
+    fam.data.forEach((fd, i) => {
+      const n = st.names[i]!;
+      const existing = this.scope.decls.get(n.name);
+      if (existing === undefined) this.declare(n, 'data', substituteSupport(fd.support, map), substituteLabel(fd, map), true);
+      else if (existing.role !== 'data') throw this.err('duplicate', `'${n.name}' is a ${existing.role}, not data`, n);
+      map.set(fd.name, sym(n.name));
+    });
+    this.logpTerms.push(substitute(fam.logp, map));
+  }
+
+  finish(): Model {
+    if (this.logpTerms.length === 0) {
+      const at = this.source.trimEnd().length;
+      throw this.err('missing-logp', 'no log-density: add `logp = ...` or a line such as `x ~ Normal(mu, sigma)`', { start: Math.max(0, at - 1), end: Math.max(1, at) });
+    }
+    const logp = add(...this.logpTerms);
+    const params = this.order.filter((d) => d.role === 'param');
+    const data = this.order.filter((d) => d.role === 'data');
+    if (this.options.requireParams && params.length === 0) {
+      throw this.err('no-params', 'the model has no parameters: declare one with `param`, e.g. `param theta in (0, 1)`', { start: 0, end: Math.max(1, this.source.length) });
+    }
+    const used = symbols(logp);
+    for (const d of this.order) {
+      if ((d.role === 'param' || d.role === 'data') && !used.has(d.name)) this.warnings.push(`the ${d.role === 'param' ? 'parameter' : 'data symbol'} '${d.name}' does not appear in the log-density`);
+    }
+    for (const d of data) {
+      const deps = supportSymbols(d.support).filter((s) => this.scope.decls.get(s)?.role === 'param');
+      if (deps.length > 0) {
+        this.warnings.push(`the support of '${d.name}' depends on the parameter${deps.length > 1 ? 's' : ''} ${deps.map((s) => `'${s}'`).join(', ')}: the regularity conditions fail, so the score need not have mean zero and the Fisher information identities do not hold`);
+      }
+    }
+    return {
+      source: this.source,
+      data,
+      params,
+      givens: this.order.filter((d) => d.role === 'given'),
+      constants: this.scope.constants,
+      logp,
+      warnings: this.warnings,
+      symbols: this.scope.decls,
+    };
+  }
+}
+
+function supportSymbols(s: Support): string[] {
+  const out = new Set<string>();
+  if (s.kind === 'interval' || s.kind === 'integers') {
+    symbols(s.lo, out);
+    symbols(s.hi, out);
+  } else if (s.kind === 'set') s.values.forEach((v) => symbols(v, out));
+  return [...out];
+}
+
+function substituteSupport(s: Support, map: ReadonlyMap<string, Expr>): Support {
+  switch (s.kind) {
+    case 'interval':
+      return { ...s, lo: substitute(s.lo, map), hi: substitute(s.hi, map) };
+    case 'integers':
+      return { ...s, lo: substitute(s.lo, map), hi: substitute(s.hi, map) };
+    case 'set':
+      return { ...s, values: s.values.map((v) => substitute(v, map)) };
+    case 'simplex':
+      return s;
+  }
+}
+
+function substituteLabel(d: Declaration, map: ReadonlyMap<string, Expr>): string {
+  const s = d.support;
+  const p = (e: Expr): string => printExpr(substitute(e, map)).replace(/^-inf$/, '-inf');
+  if (s.kind === 'interval' && (supportSymbols(s).some((n) => map.has(n)))) return `${s.loOpen ? '(' : '['}${p(s.lo)}, ${p(s.hi)}${s.hiOpen ? ')' : ']'}`;
+  if (s.kind === 'integers' && supportSymbols(s).some((n) => map.has(n))) return `{${p(s.lo)}..${p(s.hi)}}`;
+  return d.label;
+}
+
+function build(source: string, statements: Statement[], options: BuildOptions): Model {
+  const b = new Builder(source, options);
+  for (const st of statements) b.statement(st);
+  return b.finish();
+}
+
+/**
+ * Parse a model text.
+ * @example
+ * const m = parse('x ~ Normal(mu, sigma)');
+ * m.params.map((p) => p.name); // ['mu', 'sigma']
+ * @throws FisherError with a span for every mistake in the text.
+ */
+export function parse(source: string): Model {
+  if (source.length > MAX_SOURCE_LENGTH) {
+    throw new FisherError('too-large', `the model text is ${source.length} characters long; the limit is ${MAX_SOURCE_LENGTH}`);
+  }
+  return build(source, runParser(source, tokenize(source)), { allowFamilies: true, requireParams: true });
+}
+
+/**
+ * Parse a single expression; names need no declaration (every name is a symbol).
+ * @example printExpr(parseExpr('2*x/4')) // "x/2"
+ */
+export function parseExpr(text: string): Expr {
+  const prefix = 'logp = ';
+  const source = prefix + text;
+  let statements: Statement[];
+  try {
+    statements = runParser(source, tokenize(source));
+  } catch (e) {
+    throw shiftError(e, prefix.length, text);
+  }
+  const st = statements[0];
+  if (statements.length !== 1 || st === undefined || st.s !== 'logp') {
+    throw new FisherError('syntax', 'expected one expression', { start: 0, end: Math.max(1, text.length) }, text);
+  }
+  const b = new Builder(source, { allowFamilies: false, requireParams: false });
+  try {
+    return b.expr(st.value, (n) => (RESERVED.has(n.name) ? undefined : sym(n.name)));
+  } catch (e) {
+    throw shiftError(e, prefix.length, text);
+  }
+}
+
+function shiftError(e: unknown, by: number, text: string): unknown {
+  if (!(e instanceof FisherError) || e.span === undefined) return e;
+  const start = Math.max(0, e.span.start - by);
+  return new FisherError(e.code, e.message, { start, end: Math.max(start + 1, e.span.end - by) }, text);
+}
+

@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The library: ESM + CJS + types, no Node built-ins (it runs in a browser).
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'neutral',
+    // The grammar's nearley runtime is CommonJS; bundle the small runtime dependencies.
+    noExternal: [/^nearley/, /^moo/, /^@stdlib\//],
+  },
+  {
+    // The command: one ESM file with everything bundled, for a fast cold start.
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    noExternal: [/.*/],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  },
+]);
