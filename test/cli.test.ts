@@ -1,0 +1,145 @@
+// The command line: output contracts, exit codes and messages, run in-process through main()
+// and, for the real binary, as a child process.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import katex from 'katex';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+  const spyOut = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  try {
+    const code = main(argv, (s) => {
+      out += `${s}\n`;
+    });
+    return { code, out, err };
+  } finally {
+    spy.mockRestore();
+    spyOut.mockRestore();
+  }
+}
+
+describe('fisherlab hessian / score', () => {
+  it('prints the Normal Hessian as a textbook does', () => {
+    const r = run('hessian', 'x ~ Normal(mu, sigma)');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[[-1/sigma^2, -2*(x - mu)/sigma^3],\n [-2*(x - mu)/sigma^3, 1/sigma^2 - 3*(x - mu)^2/sigma^4]]');
+  });
+
+  it('evaluates at a point given with --at, data included', () => {
+    const r = run('score', 'x ~ Normal(mu, sigma)', '--at', 'x=1.3,mu=0.3,sigma=1.7');
+    expect(r.code).toBe(0);
+    const last = r.out.trim().split('\n').pop()!;
+    const [a, b] = JSON.parse(last) as number[];
+    // (x - mu)/sigma^2 and (x - mu)^2/sigma^3 - 1/sigma by hand.
+    expect(a).toBeCloseTo(1 / 1.7 ** 2, 10);
+    expect(b).toBeCloseTo(1 / 1.7 ** 3 - 1 / 1.7, 10);
+  });
+
+  it('--json follows the documented contract', () => {
+    const r = run('hessian', 'x ~ Gamma(a, b)', '--json', '--at', 'x=2,a=3,b=0.5');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j).sort()).toEqual(['data', 'hessian', 'params', 'score', 'value', 'warnings']);
+    expect(j.params).toEqual(['a', 'b']);
+    expect(j.data).toEqual(['x']);
+    expect(j.hessian).toEqual([['-trigamma(a)', '1/b'], ['1/b', '-a/b^2']]);
+    expect(j.score).toEqual(['log(b) + log(x) - digamma(a)', 'a/b - x']);
+    // trigamma(3) = pi^2/6 - 1 - 1/4 (Abramowitz & Stegun 6.4.2 with the recurrence).
+    expect(j.value.hessian[0][0]).toBeCloseTo(-(Math.PI ** 2 / 6 - 1.25), 12);
+    expect(j.value.hessian[1][1]).toBeCloseTo(-3 / 0.25, 12);
+    expect(j.value.score[1]).toBeCloseTo(3 / 0.5 - 2, 12);
+  });
+
+  it('--latex renders in KaTeX', () => {
+    for (const verb of ['score', 'hessian']) {
+      for (const m of ['x ~ Normal(mu, sigma)', 'x ~ Beta(a, b)', 'x ~ Poisson(lambda)']) {
+        const r = run(verb, m, '--latex');
+        expect(r.code).toBe(0);
+        const tex = r.out.trim().split('\n')[0]!;
+        expect(() => katex.renderToString(tex, { throwOnError: true, displayMode: true })).not.toThrow();
+      }
+    }
+  });
+
+  it('reads the model from a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fisherlab-'));
+    const f = join(dir, 'bern.flab');
+    writeFileSync(f, '# a Bernoulli model\ndata x in {0,1}\nparam p in (0, 1)\nlogp = x*log(p) + (1 - x)*log(1 - p)\n');
+    const r = run('score', f);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('x/p - (1 - x)/(1 - p)');
+  });
+});
+
+describe('bad input', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['hessian', 'x ~ Normal(mu, sigma'], /missing '\)'/],
+    [['hessian', 'data x in real; param mu; logp = -(x - mux)^2'], /unknown name 'mux' \(did you mean 'mu'\?\)/],
+    [['hessian', 'x ~ Normall(mu, sigma)'], /unknown family 'Normall' \(did you mean 'Normal'\?\)/],
+    [['hessian', 'x ~ Normal(mu)'], /Normal takes 2 arguments/],
+    [['hessian', 'data x in real; param s; logp = -log(s) - x^2/(2*s^2)'], /parameter 's' has no declared domain/],
+    [['hessian', 'param p in (0,1)'], /no log-density/],
+    [['hessian', 'data x in real; param mu; logp = lgama(x - mu)'], /unknown function 'lgama' \(did you mean 'lgamma'\?\)/],
+    [['score', 'x ~ Normal(mu, sigma)', '--at', 'mu=0,sigma=-1,x=0'], /sigma must lie in positive/],
+    [['score', 'x ~ Normal(mu, sigma)', '--at', 'mu=0,sigma=1'], /--at needs a value for x/],
+    [['score', 'x ~ Normal(mu, sigma)', '--at', 'mu=0,sigmaa=1,x=1'], /did you mean 'sigma'/],
+    [['score', 'model.flab'], /no such file: model.flab/],
+    [['frobnicate', 'x'], /unknown command/],
+  ];
+  for (const [argv, message] of cases) {
+    it(`${argv.join(' ')} -> exit 2 with a clear message`, () => {
+      const r = run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
+    });
+  }
+
+  it('a syntax error shows line, column and a caret', () => {
+    const r = run('hessian', 'data x in real\nparam mu\nlogp = -(x - mu)^2 +* 2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('line 3, column 21');
+    const lines = r.err.split('\n');
+    const src = lines.findIndex((l) => l.includes('logp = -(x - mu)^2 +* 2'));
+    expect(lines[src + 1]!.indexOf('^')).toBe(lines[src]!.indexOf('*', lines[src]!.indexOf('+')));
+  });
+});
+
+describe('help', () => {
+  for (const verb of ['score', 'hessian', 'families', 'functions']) {
+    it(`${verb} --help`, () => {
+      const r = run(verb, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out + r.err).toMatch(/Usage: fisherlab/);
+    });
+  }
+});
+
+describe('the installed binary', () => {
+  const bin = join(root, 'bin/fisherlab.js');
+  const built = existsSync(join(root, 'dist/cli.js'));
+  it.runIf(built)('exits 0 on success and 2 on a user error, without a stack trace', () => {
+    const ok = spawnSync(process.execPath, [bin, 'hessian', 'x ~ Normal(mu, sigma)'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('1/sigma^2 - 3*(x - mu)^2/sigma^4');
+    const bad = spawnSync(process.execPath, [bin, 'hessian', 'x ~ Normal(mu, sigma) +'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: /);
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});
