@@ -7,5 +7,10 @@ if (!existsSync(cli)) {
   process.stderr.write('fisherlab is not built yet: run `npm run build` in the package folder.\n');
   process.exit(2);
 }
+// A closed pipe (fisherlab ... | head) ends the output quietly.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { main } = await import(cli.href);
 process.exitCode = main(process.argv.slice(2));

@@ -14,17 +14,26 @@ const GREEK = new Set([
 
 const CONSTANTS: Record<string, string> = { pi: '\\pi', e: 'e', euler_gamma: '\\gamma_{\\mathrm{E}}', inf: '\\infty' };
 
-/** LaTeX for a symbol name: mu -> \mu, sigma2 -> \sigma_{2}, x_i -> x_{i}, lam -> \mathit{lam}. */
+/**
+ * LaTeX for a symbol name: mu -> \mu, sigma2 -> \sigma_{2}, x_i -> x_{i}, lam -> \mathit{lam}.
+ * Every identifier of the language gives valid LaTeX: x2_3 -> {x_{2}}_{3} (no double subscript),
+ * and underscores that cannot be subscripts (x_, _x, a__b) are escaped.
+ */
 export function latexName(name: string): string {
   const c = CONSTANTS[name];
   if (c !== undefined) return c;
   const us = name.indexOf('_');
-  if (us > 0 && us < name.length - 1) return `${latexName(name.slice(0, us))}_{${latexName(name.slice(us + 1))}}`;
+  if (us > 0 && us < name.length - 1) {
+    const head = latexName(name.slice(0, us));
+    const tail = name.slice(us + 1);
+    const sub = /^\d+$/.test(tail) ? tail : latexName(tail);
+    return `${head.includes('_') ? `{${head}}` : head}_{${sub}}`;
+  }
   const m = /^([A-Za-z]+?)(\d+)$/.exec(name);
   if (m) return `${latexName(m[1]!)}_{${m[2]}}`;
   if (GREEK.has(name)) return `\\${name}`;
-  if (name.length === 1) return name;
-  return `\\mathit{${name}}`;
+  if (name.length === 1 && name !== '_') return name;
+  return `\\mathit{${name.replace(/_/g, '\\_')}}`;
 }
 
 interface Printed {

@@ -35,8 +35,12 @@ export function negated(e: Expr): Expr {
   return e.kind === 'add' ? add(...e.terms.map(negated)) : mul(num(-1), e);
 }
 
-/** Split a product (or a single factor) into sign, numerator and denominator. */
-export function asFraction(e: Expr): Fraction {
+/**
+ * Split a product (or a single factor) into sign, numerator and denominator.
+ * With `roundTrip`, a power moves to the denominator only when the parser rebuilds the same node
+ * from it: x^(-a - b) stays a power, since 1/x^(a + b) reads back as x^(-(a + b)), another node.
+ */
+export function asFraction(e: Expr, roundTrip = false): Fraction {
   let coef: Rational = rat(1);
   let factors: readonly Expr[] = [e];
   if (e.kind === 'mul') {
@@ -52,8 +56,14 @@ export function asFraction(e: Expr): Fraction {
   const numF: Expr[] = [];
   const denF: Expr[] = [];
   for (const f of factors) {
-    if (f.kind === 'pow' && negativeExponent(f.exp)) denF.push(pow(f.base, negated(f.exp)));
-    else numF.push(f);
+    if (f.kind === 'pow' && negativeExponent(f.exp)) {
+      const d = pow(f.base, negated(f.exp));
+      if (!roundTrip || pow(d, num(-1)) === f) {
+        denF.push(d);
+        continue;
+      }
+    }
+    numF.push(f);
   }
   const a = qabs(coef);
   return { negative: qsign(coef) < 0, numCoef: a.n, denCoef: a.d, num: displayOrder(numF), den: displayOrder(denF) };
@@ -163,7 +173,7 @@ function fmtFactor(f: Expr): string {
 
 function fmtProduct(e: Expr): Printed {
   if (e.kind === 'pow' && !negativeExponent(e.exp)) return fmtPower(e.base, e.exp);
-  const fr = asFraction(e);
+  const fr = asFraction(e, true);
   const numParts: string[] = [];
   if (fr.numCoef !== 1n || fr.num.length === 0) numParts.push(`${fr.numCoef}`);
   for (const f of fr.num) numParts.push(fmtFactor(f));

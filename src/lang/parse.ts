@@ -552,7 +552,10 @@ class Builder {
       throw this.err('no-params', 'the model has no parameters: declare one with `param`, e.g. `param theta in (0, 1)`', { start: 0, end: Math.max(1, this.source.length) });
     }
     const used = symbols(logp);
+    const paramSupport = (d: Declaration): boolean => supportSymbols(d.support).some((s) => this.scope.decls.get(s)?.role === 'param');
     for (const d of this.order) {
+      // A density constant on a parameter-dependent support (Uniform(0, theta)) rightly omits x.
+      if (d.role === 'data' && paramSupport(d)) continue;
       if ((d.role === 'param' || d.role === 'data') && !used.has(d.name)) this.warnings.push(`the ${d.role === 'param' ? 'parameter' : 'data symbol'} '${d.name}' does not appear in the log-density`);
     }
     for (const d of data) {
@@ -621,7 +624,19 @@ export function parse(source: string): Model {
   if (source.length > MAX_SOURCE_LENGTH) {
     throw new FisherError('too-large', `the model text is ${source.length} characters long; the limit is ${MAX_SOURCE_LENGTH}`);
   }
-  return build(source, runParser(source, tokenize(source)), { allowFamilies: true, requireParams: true });
+  return guardDepth(() => build(source, runParser(source, tokenize(source)), { allowFamilies: true, requireParams: true }));
+}
+
+/** Turn a stack overflow on absurdly nested input into a user error instead of a crash. */
+function guardDepth<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new FisherError('too-large', 'the expression is nested too deeply to handle; split it with `let` names');
+    }
+    throw e;
+  }
 }
 
 /**
@@ -633,7 +648,7 @@ export function parseExpr(text: string): Expr {
   const source = prefix + text;
   let statements: Statement[];
   try {
-    statements = runParser(source, tokenize(source));
+    statements = guardDepth(() => runParser(source, tokenize(source)));
   } catch (e) {
     throw shiftError(e, prefix.length, text);
   }
@@ -643,7 +658,7 @@ export function parseExpr(text: string): Expr {
   }
   const b = new Builder(source, { allowFamilies: false, requireParams: false });
   try {
-    return b.expr(st.value, (n) => (RESERVED.has(n.name) ? undefined : sym(n.name)));
+    return guardDepth(() => b.expr(st.value, (n) => (RESERVED.has(n.name) ? undefined : sym(n.name))));
   } catch (e) {
     throw shiftError(e, prefix.length, text);
   }
