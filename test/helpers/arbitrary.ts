@@ -40,6 +40,25 @@ const FUNCTION_DEFS = [...FUNCTIONS.values()];
 export interface ExprArbOptions {
   /** Maximal nesting depth (default 4). */
   readonly maxDepth?: number;
+  /** Keep divisions by zero, 0^(-k) (default false: the parser rejects them, evaluation gives inf). */
+  readonly allowDivisionByZero?: boolean;
+}
+
+/** Does e contain 0 to a power that is not a positive number (1/0, 0^(-1/3), 0^x)? */
+export function hasZeroPower(e: Expr): boolean {
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.kind === 'pow' && n.base.kind === 'num' && n.base.value.n === 0n) return true;
+    if (n.kind === 'add') stack.push(...n.terms);
+    else if (n.kind === 'mul') stack.push(...n.factors);
+    else if (n.kind === 'pow') stack.push(n.base, n.exp);
+    else if (n.kind === 'call') stack.push(...n.args);
+  }
+  return false;
 }
 
 /**
@@ -72,7 +91,23 @@ export function exprArb(options: ExprArbOptions = {}): fc.Arbitrary<Expr> {
       ),
     };
   });
-  return expr;
+  return options.allowDivisionByZero === true ? expr : expr.filter((e) => !hasZeroPower(e));
+}
+
+/**
+ * A value for a symbol: a generic point in [min, max] (no exact zeros, integers or denormals,
+ * where poles and 0*inf turn a finite expression into NaN or infinity).
+ */
+export const valueArb = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.integer({ min: Math.ceil(min * 1000), max: Math.floor(max * 1000) - 1 }).map((k) => (k + 0.371) / 1000);
+
+/** Values for all the free symbols, each in [-3, 3] unless `ranges` narrows it. */
+export function pointArb(ranges: Partial<Record<(typeof SYMBOLS)[number], [number, number]>> = {}): fc.Arbitrary<Record<(typeof SYMBOLS)[number], number>> {
+  const entries = SYMBOLS.map((s) => {
+    const [lo, hi] = ranges[s] ?? [-3, 3];
+    return [s, valueArb(lo, hi)] as const;
+  });
+  return fc.record(Object.fromEntries(entries) as Record<(typeof SYMBOLS)[number], fc.Arbitrary<number>>);
 }
 
 /** The free (non-constant) symbols of the random expressions. */

@@ -222,7 +222,9 @@ export function checkDerivativesAt(d: Derived, env: ReadonlyMap<string, number>,
 
 /**
  * ∫ or Σ over the single data symbol of [p(x), p(x)·g(x)...], p = exp(logp). Values where the
- * density underflows count as zero; a non-finite g where p is not negligible is an error.
+ * density underflows count as zero, and so do non-finite g where p < 1e-100 (far tails, where a
+ * formula such as (f1 - f2)^2/(w*f1 + (1-w)*f2)^2 underflows to 0/0); elsewhere a non-finite g
+ * is an error.
  * Continuous ranges are split at parameter and constant values lying inside the support.
  */
 export function expectation(m: Model, env: ReadonlyMap<string, number>, g: (e: Map<string, number>) => number[]): QuadResult {
@@ -236,7 +238,7 @@ export function expectation(m: Model, env: ReadonlyMap<string, number>, g: (e: M
     if (!(p > 0)) return new Array<number>(width + 1).fill(0);
     const vals = g(e);
     if (vals.some((y) => !Number.isFinite(y))) {
-      if (p < 1e-250) return new Array<number>(width + 1).fill(0);
+      if (p < 1e-100) return new Array<number>(width + 1).fill(0);
       throw new Error(`integrand not finite at ${x} = ${v} (density ${p}): [${vals.join(', ')}]`);
     }
     return [p, ...vals.map((y) => p * y)];
