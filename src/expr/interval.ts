@@ -81,7 +81,7 @@ export function ivMul(a: Interval, b: Interval): Interval {
 
 /** 1/a; the real line when a may contain 0 inside. */
 export function ivInv(a: Interval): Interval {
-  if (isPositive(a)) return iv(1 / a.hi, a.lo === 0 ? Infinity : 1 / a.lo, a.hiOpen && a.hi !== Infinity, a.loOpen);
+  if (isPositive(a)) return iv(1 / a.hi, a.lo === 0 ? Infinity : 1 / a.lo, a.hiOpen, a.loOpen);
   if (isNegative(a)) return ivNeg(ivInv(ivNeg(a)));
   return REAL;
 }

@@ -52,21 +52,43 @@ const RULES: Record<Expr['kind'], Array<{ name: string; rule: Rule }>> = {
     { name: 'merge-exp', rule: (e) => mergeExp(e) },
     // exp(a)^k / (1 + exp(a))^k = sigmoid(a)^k.
     { name: 'sigmoid', rule: (e) => recogniseSigmoid(e) },
+    // x (x/l)^(k-1) / l^2 = (x/l)^k / l: a product's own factors are absorbed into its power,
+    // when the factors of the base are positive (so (a b)^y = a^y b^y holds).
+    { name: 'absorb-into-power', rule: (e, ctx) => absorbIntoPower(e, ctx) },
     // A sum of fractions inside a product becomes one fraction, so that denominators cancel:
     // 5/(4 s^2 (u/(4 s^2) + 1)) = 5/(u + 4 s^2).
     { name: 'together-factor', rule: (e) => togetherFactors(e) },
-    // (s - 1) c = −(1 − s) c: a sum of one positive term and a negative constant reads better negated.
-    { name: 'positive-constant-first', rule: (e) => flipConstantSums(e) },
+    // (k u - k) / l = k (u - 1) / l: common factors of a sum inside a product come out, unless longer.
+    {
+      name: 'factor-common-in-product',
+      rule: (e) => {
+        if (e.kind !== 'mul') return undefined;
+        let changed = false;
+        const fs = e.factors.map((f) => {
+          const g = f.kind === 'add' ? factorCommon(f) : undefined;
+          if (g === undefined) return f;
+          changed = true;
+          return g;
+        });
+        if (!changed) return undefined;
+        const r = mul(...fs);
+        return r !== e && len(r) <= len(e) ? r : undefined;
+      },
+    },
+    // (s - 1) c = −(1 − s) c for a sum that is negative on the whole domain (s a probability):
+    // the factor reads as a positive quantity, p (1 − p).
+    { name: 'negative-sum-out', rule: (e, ctx) => flipNegativeSums(e, ctx) },
     // The rational content of a sum factor moves to the coefficient: (2a - 4b) c = 2 (a - 2b) c.
     { name: 'extract-content', rule: (e) => extractContent(e) },
   ],
   pow: [
-    // (a b)^y = a^y b^y for a, b >= 0.
+    // (a b)^q = a^q b^q for a, b >= 0 and a number q: sqrt(sigma^2 a^2) = sigma a. A symbolic
+    // exponent keeps its base whole, (x/lambda)^k, as a textbook writes it.
     {
-      name: 'split-power-of-product',
+      name: 'split-numeric-power-of-product',
       rule: (e, ctx) => {
         const p = e as Extract<Expr, { kind: 'pow' }>;
-        if (p.base.kind !== 'mul') return undefined;
+        if (p.base.kind !== 'mul' || p.exp.kind !== 'num') return undefined;
         if (!p.base.factors.every((f) => ctx.sign(f) === 'pos' || ctx.sign(f) === 'nonneg')) return undefined;
         return mul(...p.base.factors.map((f) => pow(f, p.exp)));
       },
@@ -390,14 +412,46 @@ function expandWhenShorter(s: Add): Expr | undefined {
   return undefined;
 }
 
-function flipConstantSums(e: Expr): Expr | undefined {
+function flipNegativeSums(e: Expr, ctx: Ctx): Expr | undefined {
   if (e.kind !== 'mul') return undefined;
-  const i = e.factors.findIndex(
-    (f) => f.kind === 'add' && f.terms.length === 2 && f.terms[0]!.kind === 'num' && qsign((f.terms[0] as Num).value) < 0 && !isNegativeTerm(f.terms[1]!),
-  );
+  const i = e.factors.findIndex((f) => f.kind === 'add' && ctx.sign(f) === 'neg');
   if (i < 0) return undefined;
-  const f = e.factors[i] as Add;
-  return mul(num(-1), negated(f), ...e.factors.filter((_, j) => j !== i));
+  return mul(num(-1), negated(e.factors[i]!), ...e.factors.filter((_, j) => j !== i));
+}
+
+function absorbIntoPower(e: Expr, ctx: Ctx): Expr | undefined {
+  if (e.kind !== 'mul') return undefined;
+  for (const p of e.factors) {
+    if (p.kind !== 'pow' || p.base.kind !== 'mul' || p.exp.kind === 'num') continue;
+    const base = p.base;
+    if (!base.factors.every((f) => f.kind === 'num' || ctx.sign(f) === 'pos')) continue;
+    const parts = base.factors.map((f) => (f.kind === 'pow' && f.exp.kind === 'num' ? ([f.base, f.exp.value] as const) : ([f, rat(1)] as const)));
+    if (parts.some(([b]) => b.kind === 'num')) continue;
+    // How many whole copies of the base (or of its inverse) the other factors hold.
+    const others = new Map<Expr, Rational>();
+    for (const f of e.factors) {
+      if (f === p || f.kind === 'num') continue;
+      if (f.kind === 'pow' && f.exp.kind === 'num') others.set(f.base, f.exp.value);
+      else if (!(f.kind === 'pow')) others.set(f, rat(1));
+    }
+    const copies = (sign: 1 | -1): number => {
+      let n = Infinity;
+      for (const [b, k] of parts) {
+        const have = others.get(b);
+        if (have === undefined) return 0;
+        const ratio = (Number(have.n) / Number(have.d)) / ((sign * Number(k.n)) / Number(k.d));
+        n = Math.min(n, ratio >= 1 ? Math.floor(ratio) : 0);
+      }
+      return n === Infinity ? 0 : n;
+    };
+    for (const sign of [1, -1] as const) {
+      const n = copies(sign);
+      if (n <= 0) continue;
+      const c = num(sign * n);
+      return mul(...e.factors.filter((f) => f !== p), pow(base, mul(num(-sign * n), num(1))), pow(base, add(p.exp, c)));
+    }
+  }
+  return undefined;
 }
 
 function mergeExp(e: Expr): Expr | undefined {
