@@ -4,7 +4,7 @@
  */
 import { NAMED_CONSTANTS, type Expr } from './expr';
 import { FUNCTIONS } from './functions';
-import { REAL, ivAdd, ivMul, ivPowReal, isPositive, iv, point, POSITIVE, type Interval } from './interval';
+import { REAL, ivAdd, ivMonotone, ivMul, ivPowInt, ivPowReal, isPositive, iv, point, POSITIVE, type Interval } from './interval';
 import { qtoNumber } from './rational';
 
 export type SymbolRanges = (name: string) => Interval | undefined;
@@ -36,7 +36,15 @@ function compute(e: Expr, ranges: SymbolRanges, memo: Map<Expr, Interval>): Inte
       const b = of(e.base);
       // 0^x with x a whole number is the indicator [x = 0].
       if (e.base.kind === 'num' && e.base.value.n === 0n) return iv(0, 1);
-      if (e.exp.kind === 'num') return ivPowReal(b, point(qtoNumber(e.exp.value)));
+      if (e.exp.kind === 'num') {
+        const { n, d } = e.exp.value;
+        // An odd root is real and increasing on the whole line: x^(n/d) = (x^(1/d))^n, d odd.
+        if (d !== 1n && d % 2n === 1n && b.lo < 0) {
+          const root = (x: number): number => Math.sign(x) * Math.abs(x) ** (1 / Number(d));
+          return ivPowInt(ivMonotone(b, root, true), Number(n));
+        }
+        return ivPowReal(b, point(qtoNumber(e.exp.value)));
+      }
       if (isPositive(b)) return POSITIVE;
       return REAL;
     }
