@@ -291,10 +291,9 @@ describe('simplify with domains', () => {
     expect(compared).toBeGreaterThan(200);
   });
 
-  // KNOWN BUG (src/expr/range.ts, ivPowReal): the range of x^(1/3) is taken as [0, inf), but
-  // evaluate gives odd roots of negatives real values ((-8)^(1/3) = -2), so abs is dropped.
-  // it.fails: flip to `it` when range.ts is fixed.
-  it.fails('keeps abs of an odd root of a real symbol: abs(x^(1/3)) at x = -8 is 2', () => {
+  // The range of x^(1/3) covers negatives: evaluate takes odd roots of negatives as real values
+  // ((-8)^(1/3) = -2), so abs must stay.
+  it('keeps abs of an odd root of a real symbol: abs(x^(1/3)) at x = -8 is 2', () => {
     const e = parseExpr('abs(x^(1/3))');
     const s = simplify(e, { ranges });
     expect(evaluate(s, { x: -8 })).toBeCloseTo(evaluate(e, { x: -8 }), 12);

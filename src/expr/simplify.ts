@@ -115,6 +115,7 @@ const RULES: Record<Expr['kind'], Array<{ name: string; rule: Rule }>> = {
       rule: (e) => {
         const p = e as Extract<Expr, { kind: 'pow' }>;
         if (p.base.kind !== 'add' || p.exp.kind !== 'num' || p.exp.value.d !== 1n) return undefined;
+        if (p.exp.value.n > 16n || p.exp.value.n < -16n) return undefined;
         const [c, prim] = primitive(p.base, true);
         if (c.n === 1n && c.d === 1n) return undefined;
         return mul(pow(num(c), p.exp), pow(prim, p.exp));

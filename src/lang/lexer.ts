@@ -18,6 +18,7 @@ export const lexer = moo.compile({
   },
   pow: ['**', '^'],
   op: ['+', '-', '*', '/', '=', '~', '(', ')', '[', ']', '{', '}', ',', ';'],
+  error: moo.error,
 });
 
 export const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);

@@ -61,6 +61,10 @@ function tokenize(source: string): Token[] {
       throw new FisherError('syntax', `unexpected character '${source[offset] ?? ''}'`, { start: offset, end: offset + 1 }, source);
     }
     if (t === undefined) break;
+    if (t.type === 'error') {
+      const ch = String.fromCodePoint(t.text.codePointAt(0) ?? 32);
+      throw new FisherError('syntax', `unexpected character '${ch}'`, { start: t.offset, end: t.offset + ch.length }, source);
+    }
     if (t.type === 'ws' || t.type === 'comment') continue;
     raw.push(t);
   }
@@ -273,8 +277,11 @@ class Builder {
   /** Convert a syntax expression; `onUnknown` may declare a name instead of failing. */
   expr(x: SyntaxExpr, onUnknown?: (n: Name) => Expr | undefined): Expr {
     switch (x.t) {
-      case 'num':
+      case 'num': {
+        const exp = Number(/[eE]([+-]?\d+)$/.exec(x.text)?.[1] ?? '0');
+        if (Math.abs(exp) > 400) throw this.err('bad-value', `the number ${x.text} is out of range`, x);
         return num(qfromDecimal(x.text));
+      }
       case 'name':
         return this.resolve(x, onUnknown);
       case 'neg':
