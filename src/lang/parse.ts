@@ -135,6 +135,13 @@ function runParser(source: string, tokens: Token[]): Statement[] {
     } else if (t.type === 'nl' || t.value === ';' || t.value === ')' || t.value === ',') {
       if (prev !== undefined && BINARY_OPS.has(prev.value)) hint = ` (something is missing after '${prev.value}')`;
     }
+    // Where does the failing statement start? A data declaration without `in` is a common slip.
+    let k = i - 2;
+    while (k >= 0 && tokens[k]!.type !== 'nl' && tokens[k]!.value !== ';') k--;
+    const head = tokens[k + 1];
+    if (hint === '' && head?.type === 'kw_data' && !tokens.slice(k + 1, i).some((x) => x.type === 'kw_in')) {
+      hint = ' (data needs a support, e.g. `data x in real`)';
+    }
     throw new FisherError('syntax', `unexpected ${describeToken(t)}${hint}`, { start: t.offset, end: t.offset + Math.max(1, t.text.length) }, source);
   }
   const results = parser.results as Statement[][];
@@ -181,6 +188,7 @@ export function suggest(name: string, candidates: Iterable<string>): string {
       bestD = d;
     }
   }
+  if (name.length < 2) return '';
   const limit = name.length <= 3 ? 1 : 2;
   return best !== undefined && bestD <= limit && best !== name ? ` (did you mean '${best}'?)` : '';
 }
