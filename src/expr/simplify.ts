@@ -480,3 +480,27 @@ function recogniseSigmoid(e: Expr): Expr | undefined {
   return undefined;
 }
 
+
+/**
+ * The shortest of a few equivalent forms of a final result: the simplified sum, the same over a
+ * common denominator (1/p + 1/(1 − p) = 1/(p (1 − p))), and with common factors taken out.
+ * @example tidy(parseExpr('1/p + 1/(1 - p)')) // 1/(p*(1 - p))
+ */
+export function tidy(e: Expr, options: SimplifyOptions = {}): Expr {
+  const s = simplify(e, options);
+  const candidates: Expr[] = [s];
+  // c·(a + b) as c·a + c·b: -(trigamma(a + b) - trigamma(a)) reads better as trigamma(a) - trigamma(a + b).
+  if (s.kind === 'mul' && s.factors.length === 2 && s.factors[0]!.kind === 'num' && s.factors[1]!.kind === 'add') {
+    const c = s.factors[0];
+    candidates.push(add(...s.factors[1].terms.map((t) => mul(c, t))));
+  }
+  if (s.kind === 'add') {
+    const t = together(s.terms);
+    if (t !== undefined) candidates.push(simplify(simplifyNumerator(t), options));
+    const f = factorCommon(s);
+    if (f !== undefined) candidates.push(simplify(f, options));
+  }
+  let best = s;
+  for (const c of candidates) if (len(c) < len(best)) best = c;
+  return best;
+}

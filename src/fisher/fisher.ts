@@ -1,0 +1,209 @@
+/**
+ * The expected Fisher information of one observation, by the method ladder of DESIGN.md §3:
+ *
+ * 1. entries free of the data are their own expectation;
+ * 2. linearity and the score identity: each entry is Σ c_k(θ) m_k(x) over data atoms, and
+ *    E_θ[∂ℓ/∂θ_i] = 0 gives linear equations for the E[m_k] (this is how an exponential family's
+ *    E[T] = ∇A appears, in any parameterisation, without naming the family);
+ * 3. standardisation of location–scale families of x or log x (Cauchy, Student-t, logistic,
+ *    Gumbel, Laplace, Weibull with unknown shape) to constants of a standard density;
+ * 4. numerically, at given parameter values, by quadrature or summation with an error estimate.
+ *
+ * Every entry records the rung that produced it; a closed form is claimed only when derived.
+ */
+import { FisherError } from '../expr/errors';
+import { evaluate } from '../expr/evaluate';
+import { ONE, ZERO, add, call, mapBottomUp, mul, num, pow, symbols, type Expr } from '../expr/expr';
+import { FUNCTIONS } from '../expr/functions';
+import { simplify, tidy } from '../expr/simplify';
+import type { Model } from '../lang/model';
+import { constantValues, hessian, modelRanges, score } from './derivatives';
+import { combine, linearize, type Linear } from './linearize';
+import { solveDetermined } from './linsolve';
+import { parameterPoints, vanishesAt } from './points';
+import { standardise } from './standardize';
+
+export type Estimator = 'negative-hessian' | 'score-outer-product';
+
+export interface FisherOptions {
+  /** Parameter (and covariate) values at which to evaluate the matrix. */
+  readonly at?: ReadonlyMap<string, number>;
+  /** Numeric evaluation for entries without a closed form (needs `at`); default true. */
+  readonly numeric?: (m: Model, targets: ReadonlyArray<ReadonlyArray<Expr>>, at: ReadonlyMap<string, number>) => NumericFisher;
+}
+
+export interface NumericFisher {
+  readonly value: number[][];
+  readonly error: number[][];
+  readonly method: string;
+}
+
+export interface FisherResult {
+  readonly params: string[];
+  /** Closed forms, `null` where none was derived. */
+  readonly matrix: (Expr | null)[][];
+  readonly closedForm: boolean;
+  /** The rungs used, in the order of the ladder. */
+  readonly method: string;
+  /** The rung of each entry. */
+  readonly methods: string[][];
+  /** −E[Hessian], or E[score scoreᵀ] where the log-density is not smooth in θ. */
+  readonly estimator: Estimator;
+  readonly warnings: string[];
+  /** The quantity each entry is the expectation of. */
+  readonly targets: Expr[][];
+  readonly value?: number[][];
+  readonly error?: number[][];
+}
+
+const RUNG_ORDER = ['constant in the data', 'score identity', 'standardisation', 'numeric'];
+
+/**
+ * The Fisher information matrix of one observation.
+ * @example printMatrix(fisher(parse('x ~ Normal(mu, sigma)')).matrix) // [[1/sigma^2, 0], [0, 2/sigma^2]]
+ */
+export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
+  const ranges = modelRanges(m);
+  const params = m.params.map((p) => p.name);
+  const data = m.data.map((d) => d.name);
+  const continuous = m.data.every((d) => d.support.kind === 'interval' || d.support.kind === 'simplex');
+  const warnings = [...m.warnings];
+  const s = score(m);
+  const nonsmooth = isNonsmooth(m.logp, params);
+  const estimator: Estimator = nonsmooth ? 'score-outer-product' : 'negative-hessian';
+  if (nonsmooth) {
+    warnings.push('log p is not differentiable in the parameters everywhere (abs or sign of a parameter-dependent term): F is computed as E[score scoreᵀ]; −E[Hessian] does not equal it here');
+  }
+  const h = nonsmooth ? undefined : hessian(m);
+  const n = params.length;
+  const targets: Expr[][] = params.map(() => params.map(() => ZERO));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const raw = nonsmooth ? mul(s[i]!, s[j]!) : mul(minusOne, h![i]![j]!);
+      targets[i]![j] = simplify(continuous ? almostEverywhere(raw) : raw, { ranges });
+    }
+  }
+
+  const matrix: (Expr | null)[][] = params.map(() => params.map(() => null));
+  const methods: string[][] = params.map(() => params.map(() => ''));
+  const hasData = (e: Expr): boolean => [...symbols(e)].some((x) => data.includes(x));
+  const set = (i: number, j: number, e: Expr, how: string): void => {
+    const t = tidy(e, { ranges });
+    matrix[i]![j] = t;
+    matrix[j]![i] = t;
+    methods[i]![j] = how;
+    methods[j]![i] = how;
+  };
+
+  // Rung 1: no data.
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (!hasData(targets[i]![j]!)) set(i, j, targets[i]![j]!, 'constant in the data');
+
+  // Rung 2: linearity + the score identity.
+  if (matrix.some((r) => r.some((e) => e === null))) {
+    const points = parameterPoints(m, 3);
+    const isZero = (e: Expr): boolean => e === ZERO || vanishesAt(e, points);
+    const t = (e: Expr): Expr => simplify(e, { ranges });
+    try {
+      const scoreLin = s.map((e) => linearize(continuous ? almostEverywhere(e) : e, data));
+      const entryLin = new Map<string, Linear>();
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (matrix[i]![j] === null) entryLin.set(`${i},${j}`, linearize(targets[i]![j]!, data));
+      const unknowns = new Set<Expr>();
+      for (const l of [...scoreLin, ...entryLin.values()]) for (const a of l.keys()) if (a !== ONE) unknowns.add(a);
+      const sys = {
+        rows: scoreLin.map((l) => new Map([...l].filter(([a]) => a !== ONE))),
+        rhs: scoreLin.map((l) => mul(minusOne, l.get(ONE) ?? ZERO)),
+      };
+      const known = solveDetermined(sys, [...unknowns], isZero, t);
+      for (const [key, lin] of entryLin) {
+        const v = combine(lin, (a) => known.get(a));
+        if (v === undefined) continue;
+        const [i, j] = key.split(',').map(Number) as [number, number];
+        set(i, j, v, 'score identity');
+      }
+    } catch (e) {
+      if (!(e instanceof FisherError)) throw e;
+    }
+  }
+
+  // Rung 3: standardisation of a location–scale family.
+  let standardName: string | undefined;
+  if (matrix.some((r) => r.some((e) => e === null))) {
+    const st = standardise(m, ranges);
+    if (st !== undefined) {
+      standardName = `${st.standard.name}${st.transform === 'log' ? ' of log ' + data[0] : ''}`;
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (matrix[i]![j] === null) set(i, j, st.matrix[i]![j]!, `standardisation (${standardName})`);
+    }
+  }
+
+  const closedForm = matrix.every((r) => r.every((e) => e !== null));
+  const used = new Set(methods.flat().filter((x) => x !== '').map((x) => x.replace(/ \(.*\)$/, '')));
+  let value: number[][] | undefined;
+  let error: number[][] | undefined;
+  let numericMethod: string | undefined;
+  if (options.at !== undefined) {
+    const env = new Map([...constantValues(m), ...options.at]);
+    if (closedForm) {
+      value = matrix.map((r) => r.map((e) => evaluate(e!, env)));
+      error = matrix.map((r) => r.map(() => 0));
+    } else if (options.numeric !== undefined) {
+      const num = options.numeric(m, targets, env);
+      numericMethod = num.method;
+      value = matrix.map((r, i) => r.map((e, j) => (e === null ? num.value[i]![j]! : evaluate(e, env))));
+      error = matrix.map((r, i) => r.map((e, j) => (e === null ? num.error[i]![j]! : 0)));
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (matrix[i]![j] === null) methods[i]![j] = num.method;
+      used.add('numeric');
+    }
+  }
+  const method = RUNG_ORDER.filter((r) => used.has(r))
+    .map((r) => (r === 'standardisation' && standardName !== undefined ? `standardisation (${standardName})` : r === 'numeric' && numericMethod !== undefined ? numericMethod : r))
+    .join(' + ');
+  return {
+    params,
+    matrix,
+    closedForm,
+    method: method === '' ? 'none' : method,
+    methods,
+    estimator,
+    warnings,
+    targets,
+    ...(value !== undefined ? { value } : {}),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+const minusOne: Expr = num(-1);
+
+/** Does the log-density use a function whose derivative holds only almost everywhere, on θ? */
+function isNonsmooth(logp: Expr, params: readonly string[]): boolean {
+  let found = false;
+  mapBottomUp(logp, (node) => {
+    if (node.kind === 'call' && FUNCTIONS.get(node.fn)?.nonsmooth && params.some((p) => symbols(node).has(p))) found = true;
+    return node;
+  });
+  return found;
+}
+
+/**
+ * Rewrites that hold except on a set of measure zero (so inside an expectation over continuous
+ * data): sign(u)² = 1, sign(u)·|u| = u.
+ */
+export function almostEverywhere(e: Expr): Expr {
+  return mapBottomUp(e, (_node, r) => {
+    if (r.kind === 'pow' && r.base.kind === 'call' && r.base.fn === 'sign' && r.exp.kind === 'num' && r.exp.value.d === 1n && r.exp.value.n % 2n === 0n) return ONE;
+    if (r.kind === 'mul') {
+      const signs = r.factors.filter((f) => f.kind === 'call' && f.fn === 'sign');
+      for (const sgn of signs) {
+        const u = (sgn as Extract<Expr, { kind: 'call' }>).args[0]!;
+        const absU = call('abs', [u]);
+        const k = r.factors.findIndex((f) => f === absU || (f.kind === 'pow' && f.base === absU));
+        if (k < 0) continue;
+        const f = r.factors[k]!;
+        const rest = r.factors.filter((x) => x !== sgn && x !== f);
+        // sign(u) |u|^k = u |u|^(k − 1)
+        const reduced = f.kind === 'pow' ? mul(u, pow(absU, add(f.exp, minusOne))) : u;
+        return mul(...rest, reduced);
+      }
+    }
+    return r;
+  });
+}

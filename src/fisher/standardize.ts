@@ -1,0 +1,314 @@
+/**
+ * Rung 3 of the method ladder: standardisation. If the log-density of x (or of y = log x, for
+ * positive data) is that of a location–scale family, ℓ(x) = −log s + f₀((x − m)/s) with f₀ free
+ * of θ, the Fisher matrix is
+ *
+ *   F(θ) = Jᵀ · (1/s²) [[I_ll, I_ls], [I_ls, I_ss]] · J,   J = ∂(m, s)/∂θ,
+ *
+ * where I_ll = E[ψ²], I_ls = E[ψ(1 + zψ)], I_ss = E[(1 + zψ)²], ψ = f₀′, are constants of the
+ * standard density f₀ (Lehmann & Casella 1998, §2.6; Cox & Hinkley 1974, §4.8). The location m
+ * and scale s are found from the structure of ℓ and confirmed numerically: ℓ(m + s z) + log s
+ * must not change with θ. The constants come from a table of standard densities, recognised by
+ * their values (so any way of writing them works), with the Student-t's degrees of freedom read
+ * off the density itself and kept symbolic.
+ */
+import { diff } from '../expr/diff';
+import { evaluate } from '../expr/evaluate';
+import {
+  EULER_GAMMA,
+  ONE,
+  PI,
+  ZERO,
+  add,
+  call,
+  children,
+  dependsOn,
+  div,
+  mul,
+  num,
+  pow,
+  substitute,
+  sym,
+  symbols,
+  type Expr,
+} from '../expr/expr';
+import { isPositive } from '../expr/interval';
+import { rangeOf, type SymbolRanges } from '../expr/range';
+import { simplify } from '../expr/simplify';
+import type { Model } from '../lang/model';
+import { constantValues } from './derivatives';
+import { linearize } from './linearize';
+import { parameterPoints } from './points';
+
+export interface StandardDensity {
+  readonly name: string;
+  /** The constants I_ll, I_ls, I_ss as expressions (possibly in a shape parameter). */
+  readonly I: readonly [Expr, Expr, Expr];
+  /** Where z lives: the whole line, or z > 0 for scale families. */
+  readonly halfLine: boolean;
+}
+
+export interface Standardisation {
+  readonly transform: 'identity' | 'log';
+  readonly location: Expr;
+  readonly scale: Expr;
+  readonly standard: StandardDensity;
+  /** The Fisher matrix in the model's parameters. */
+  readonly matrix: Expr[][];
+}
+
+const Z = sym('z__std');
+
+interface TableEntry {
+  readonly name: string;
+  readonly halfLine: boolean;
+  /** log f₀(z), normalised. */
+  readonly logf: (z: number) => number;
+  readonly I: readonly [Expr, Expr, Expr];
+}
+
+const g1 = add(ONE, mul(num(-1), EULER_GAMMA)); // 1 − γ
+const gumbelScale = add(pow(g1, num(2)), mul(num(1, 6), pow(PI, num(2)))); // (1 − γ)² + π²/6
+
+/**
+ * Standard densities with fixed shape. Constants: Normal and Laplace (Lehmann & Casella 1998,
+ * Table 2.6.1); logistic 1/3 and (π² + 3)/9 (Johnson, Kotz & Balakrishnan 1995, ch. 23);
+ * Gumbel (1, γ − 1, (1 − γ)² + π²/6) (Johnson, Kotz & Balakrishnan 1995, ch. 22), with the sign of
+ * I_ls flipped for the minimum form z − e^z; half-normal, exponential and Rayleigh scale
+ * families: E[(1 + zψ)²] = 2, 1, 4. Each is checked against quadrature in test/fisher.test.ts.
+ */
+const TABLE: TableEntry[] = [
+  { name: 'normal', halfLine: false, logf: (z) => -z * z / 2 - Math.log(2 * Math.PI) / 2, I: [ONE, ZERO, num(2)] },
+  { name: 'Laplace', halfLine: false, logf: (z) => -Math.abs(z) - Math.LN2, I: [ONE, ZERO, ONE] },
+  {
+    name: 'logistic',
+    halfLine: false,
+    logf: (z) => -z - 2 * Math.log1p(Math.exp(-z)),
+    I: [num(1, 3), ZERO, add(num(1, 3), mul(num(1, 9), pow(PI, num(2))))],
+  },
+  { name: 'Gumbel (maximum)', halfLine: false, logf: (z) => -z - Math.exp(-z), I: [ONE, mul(num(-1), g1), gumbelScale] },
+  { name: 'Gumbel (minimum)', halfLine: false, logf: (z) => z - Math.exp(z), I: [ONE, g1, gumbelScale] },
+  { name: 'half-normal', halfLine: true, logf: (z) => Math.log(2 / Math.PI) / 2 - z * z / 2, I: [ZERO, ZERO, num(2)] },
+  { name: 'exponential', halfLine: true, logf: (z) => -z, I: [ZERO, ZERO, ONE] },
+  { name: 'Rayleigh', halfLine: true, logf: (z) => Math.log(z) - z * z / 2, I: [ZERO, ZERO, num(4)] },
+];
+
+const PROBES = [-2.3, -1.1, -0.4, 0.3, 0.9, 1.7, 2.6];
+const HALF_PROBES = [0.2, 0.6, 1.1, 1.7, 2.4, 3.3];
+
+/** Try to standardise the model; undefined when it is not a location–scale family (of x or log x). */
+export function standardise(m: Model, ranges: SymbolRanges): Standardisation | undefined {
+  if (m.data.length !== 1) return undefined;
+  const x = m.data[0]!;
+  if (x.support.kind !== 'interval') return undefined;
+  const paramNames = new Set(m.params.map((p) => p.name));
+  // A support that moves with θ is not a location–scale family in the regular sense.
+  if (symbolsOfSupport(x.support).some((s) => paramNames.has(s))) return undefined;
+  const lo = x.range.lo;
+  const hi = x.range.hi;
+  const transforms: Array<['identity' | 'log', Expr, boolean]> = [];
+  const y = sym(`${x.name}__y`);
+  if (lo === -Infinity && hi === Infinity) transforms.push(['identity', substitute(m.logp, new Map([[x.name, y]])), false]);
+  if (lo === 0 && hi === Infinity) {
+    transforms.push(['identity', substitute(m.logp, new Map([[x.name, y]])), true]);
+    // y = log x: the density of y is p(e^y) e^y.
+    transforms.push(['log', add(substitute(m.logp, new Map([[x.name, call('exp', [y])]])), y), false]);
+  }
+  const points = parameterPoints(m, 3, 777);
+  const consts = constantValues(m);
+  for (const [transform, L, halfLine] of transforms) {
+    const found = tryLocationScale(L, y, m, ranges, halfLine, points, consts);
+    if (found !== undefined) return { transform, ...found };
+  }
+  return undefined;
+}
+
+function symbolsOfSupport(s: Model['data'][number]['support']): string[] {
+  const out = new Set<string>();
+  if (s.kind === 'interval' || s.kind === 'integers') {
+    symbols(s.lo, out);
+    symbols(s.hi, out);
+  }
+  return [...out];
+}
+
+function tryLocationScale(
+  L: Expr,
+  y: Expr,
+  m: Model,
+  ranges: SymbolRanges,
+  halfLine: boolean,
+  points: ReadonlyArray<ReadonlyMap<string, number>>,
+  consts: ReadonlyMap<string, number>,
+): Omit<Standardisation, 'transform'> | undefined {
+  const yName = (y as Extract<Expr, { kind: 'sym' }>).name;
+  const params = m.params.map((p) => p.name);
+  const thetaDependent = (e: Expr): boolean => params.some((p) => dependsOn(e, p));
+  const locations = halfLine ? [ZERO] : [...locationCandidates(L, yName, thetaDependent), ZERO];
+  const scales = [...scaleCandidates(L, yName, thetaDependent, ranges), ONE];
+  const tried = new Set<string>();
+  for (const loc of locations) {
+    for (const sc of scales) {
+      const key = `${loc.id}/${sc.id}`;
+      if (tried.has(key) || tried.size > 60) continue;
+      tried.add(key);
+      if (!thetaDependent(loc) && !thetaDependent(sc)) continue;
+      const f = add(substitute(L, new Map([[yName, add(loc, mul(sc, Z))]])), call('log', [sc]));
+      const probes = halfLine ? HALF_PROBES : PROBES;
+      const values = points.map((p) => probes.map((z) => safeEval(f, new Map([...p, [Z.name, z]]))));
+      if (!values[0]!.every(Number.isFinite)) continue;
+      const same = values.every((row) => row.every((v, i) => Math.abs(v - values[0]![i]!) <= 1e-9 * Math.max(1, Math.abs(v))));
+      if (!same) continue;
+      const standard = recognise(f, points[0]!, consts, halfLine, values[0]!, probes);
+      if (standard === undefined) continue;
+      // Locations on a half line must stay at 0; the location row of I is then unused.
+      const matrix = assemble(loc, sc, standard.I, params, ranges);
+      return { location: loc, scale: sc, standard, matrix };
+    }
+  }
+  return undefined;
+}
+
+function safeEval(e: Expr, env: ReadonlyMap<string, number>): number {
+  try {
+    return evaluate(e, env);
+  } catch {
+    return NaN;
+  }
+}
+
+/** m from sums that hold the data linearly: y − μ gives μ. */
+function locationCandidates(L: Expr, y: string, thetaDep: (e: Expr) => boolean): Expr[] {
+  const out: Expr[] = [];
+  for (const node of nodes(L)) {
+    if (node.kind !== 'add' || !dependsOn(node, y)) continue;
+    const lin = linearize(node, [y]);
+    const c = lin.get(sym(y));
+    if (lin.size > 2 || c === undefined || dependsOn(c, y) || thetaDep(c)) continue;
+    const rest = lin.get(ONE) ?? ZERO;
+    if (!thetaDep(rest)) continue;
+    out.push(simplify(div(mul(num(-1), rest), c)));
+  }
+  return unique(out);
+}
+
+/** s from products that hold the data with θ-dependent factors: (y − μ)²/σ² gives σ. */
+function scaleCandidates(L: Expr, y: string, thetaDep: (e: Expr) => boolean, ranges: SymbolRanges): Expr[] {
+  const out: Expr[] = [];
+  for (const node of nodes(L)) {
+    if (node.kind !== 'mul' || !dependsOn(node, y)) continue;
+    const dataFactors = node.factors.filter((f) => dependsOn(f, y));
+    if (dataFactors.length !== 1) continue;
+    const df = dataFactors[0]!;
+    const k = df.kind === 'pow' && df.exp.kind === 'num' ? df.exp : ONE;
+    const others = node.factors.filter((f) => !dependsOn(f, y) && thetaDep(f));
+    if (others.length === 0) continue;
+    const g = mul(...others);
+    if (!isPositive(rangeOf(g, ranges))) continue;
+    // g · u^k = (u/s)^k  =>  s = g^(−1/k)
+    out.push(simplify(pow(g, div(num(-1), k)), { ranges }));
+  }
+  for (const node of nodes(L)) {
+    // (e^y/λ)^k = e^(k (y − log λ)): a θ-dependent positive exponent k gives s = 1/k.
+    if (node.kind === 'pow' && dependsOn(node.base, y) && !dependsOn(node.exp, y) && thetaDep(node.exp) && isPositive(rangeOf(node.exp, ranges))) {
+      out.push(simplify(pow(node.exp, num(-1)), { ranges }));
+    }
+  }
+  for (const node of nodes(L)) {
+    // exp(c (y − μ)) and (y/λ)^k forms: the coefficient of the data inside a sum.
+    if (node.kind === 'call' && node.fn === 'exp' && dependsOn(node, y)) {
+      const lin = linearize(node.args[0]!, [y]);
+      const c = lin.get(sym(y));
+      if (c !== undefined && thetaDep(c) && isPositive(rangeOf(c, ranges))) out.push(simplify(pow(c, num(-1)), { ranges }));
+    }
+  }
+  return unique(out);
+}
+
+function nodes(e: Expr): Expr[] {
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...children(n));
+  }
+  return [...seen];
+}
+
+const unique = (xs: Expr[]): Expr[] => [...new Set(xs)];
+
+/** Which standard density is f₀? Fixed shapes by their values; the Student-t by its kernel. */
+function recognise(
+  f: Expr,
+  point: ReadonlyMap<string, number>,
+  consts: ReadonlyMap<string, number>,
+  halfLine: boolean,
+  values: readonly number[],
+  probes: readonly number[],
+): StandardDensity | undefined {
+  for (const t of TABLE) {
+    if (t.halfLine !== halfLine) continue;
+    if (probes.every((z, i) => Math.abs(t.logf(z) - values[i]!) <= 1e-9 * Math.max(1, Math.abs(values[i]!)))) {
+      return { name: t.name, I: t.I, halfLine };
+    }
+  }
+  if (halfLine) return undefined;
+  // Student-t: the data enters as c · log(a + b z²) with c = −(ν + 1)/2 and ν = a/b.
+  const f0 = simplify(substitute(f, new Map([...point].filter(([k]) => !consts.has(k)).map(([k, v]) => [k, num(Math.round(v * 1e6), 1e6)]))));
+  const lin = linearize(f0, [Z.name]);
+  const zTerms = [...lin].filter(([a]) => a !== ONE);
+  if (zTerms.length !== 1) return undefined;
+  const [atom, c] = zTerms[0]!;
+  if (atom.kind !== 'call' || atom.fn !== 'log') return undefined;
+  const inner = linearize(atom.args[0]!, [Z.name]);
+  const a = inner.get(ONE);
+  const b = inner.get(pow(Z, num(2)));
+  if (a === undefined || b === undefined || inner.size !== 2) return undefined;
+  const nu = simplify(div(a, b));
+  const nuValue = safeEval(nu, consts);
+  if (!(nuValue > 0)) return undefined;
+  // The whole density must be the t density with this ν (normalisation included).
+  const tlog = (z: number): number =>
+    lgammaApprox((nuValue + 1) / 2) - lgammaApprox(nuValue / 2) - Math.log(nuValue * Math.PI) / 2 - ((nuValue + 1) / 2) * Math.log1p((z * z) / nuValue);
+  if (!probes.every((z, i) => Math.abs(tlog(z) - values[i]!) <= 1e-8 * Math.max(1, Math.abs(values[i]!)))) return undefined;
+  if (Math.abs(safeEval(c, consts) + (nuValue + 1) / 2) > 1e-9 * (nuValue + 1)) return undefined;
+  // I_ll = (ν + 1)/(ν + 3), I_ss = 2ν/(ν + 3) (Lange, Little & Taylor 1989, JASA 84, 881–896).
+  const nu3 = add(nu, num(3));
+  return {
+    name: `Student-t with nu = ${nuValue}`,
+    I: [div(add(nu, ONE), nu3), ZERO, div(mul(num(2), nu), nu3)],
+    halfLine: false,
+  };
+}
+
+/** log Γ by the Lanczos approximation (g = 7, n = 9), accurate to ~1e-15; used only to confirm a shape. */
+function lgammaApprox(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaApprox(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** F = Jᵀ (1/s²) I J with J the Jacobian of (m, s) in the parameters. */
+function assemble(loc: Expr, sc: Expr, I: readonly [Expr, Expr, Expr], params: readonly string[], ranges: SymbolRanges): Expr[][] {
+  const jm = params.map((p) => diff(loc, p));
+  const js = params.map((p) => diff(sc, p));
+  const inv = pow(sc, num(-2));
+  return params.map((_, i) =>
+    params.map((__, j) =>
+      simplify(
+        mul(
+          inv,
+          add(mul(I[0], jm[i]!, jm[j]!), mul(I[1], add(mul(jm[i]!, js[j]!), mul(js[i]!, jm[j]!))), mul(I[2], js[i]!, js[j]!)),
+        ),
+        { ranges },
+      ),
+    ),
+  );
+}
+
