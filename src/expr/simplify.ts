@@ -491,8 +491,8 @@ export function tidy(e: Expr, options: SimplifyOptions = {}): Expr {
   const candidates: Expr[] = [s];
   // c·(a + b) as c·a + c·b: -(trigamma(a + b) - trigamma(a)) reads better as trigamma(a) - trigamma(a + b).
   if (s.kind === 'mul' && s.factors.length === 2 && s.factors[0]!.kind === 'num' && s.factors[1]!.kind === 'add') {
-    const c = s.factors[0];
-    candidates.push(add(...s.factors[1].terms.map((t) => mul(c, t))));
+    const [c, sum] = s.factors as [Num, Add];
+    candidates.push(add(...sum.terms.map((t) => mul(c, t))));
   }
   if (s.kind === 'add') {
     const t = together(s.terms);
