@@ -19,6 +19,7 @@ import {
 import { isNegative, isNonnegative, isPositive } from './interval';
 import { isNegativeTerm, negated, negativeExponent, printExpr } from './print';
 import { rangeOf, type SymbolRanges } from './range';
+import { rationalForm } from './rationalform';
 import { qsign, rat, type Rational } from './rational';
 
 export interface SimplifyOptions {
@@ -494,13 +495,17 @@ export function tidy(e: Expr, options: SimplifyOptions = {}): Expr {
     const [c, sum] = s.factors as [Num, Add];
     candidates.push(add(...sum.terms.map((t) => mul(c, t))));
   }
+  const r = rationalForm(s);
+  if (r !== undefined && r !== s) candidates.push(simplify(simplifyNumerator(r), options));
   if (s.kind === 'add') {
     const t = together(s.terms);
     if (t !== undefined) candidates.push(simplify(simplifyNumerator(t), options));
     const f = factorCommon(s);
     if (f !== undefined) candidates.push(simplify(f, options));
   }
+  // Shortest wins; each extra top-level term costs a little, so p (1 − p) beats p − p².
+  const cost = (x: Expr): number => len(x) + (x.kind === 'add' ? 2 * (x.terms.length - 1) : 0);
   let best = s;
-  for (const c of candidates) if (len(c) < len(best)) best = c;
+  for (const c of candidates) if (cost(c) < cost(best)) best = c;
   return best;
 }

@@ -102,7 +102,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   if (matrix.some((r) => r.some((e) => e === null))) {
     const points = parameterPoints(m, 3);
     const isZero = (e: Expr): boolean => e === ZERO || vanishesAt(e, points);
-    const t = (e: Expr): Expr => simplify(e, { ranges });
+    const t = (e: Expr): Expr => tidy(e, { ranges });
     try {
       const scoreLin = s.map((e) => linearize(continuous ? almostEverywhere(e) : e, data));
       const entryLin = new Map<string, Linear>();
