@@ -226,13 +226,61 @@ function fromPoly(p: Poly): Expr {
   return add(...[...p.values()].map((t) => mul(num(t.coef), ...t.mono.map(([a, k]) => pow(a, num(k))))));
 }
 
+/** Sums that appear in the expression: likely factors of an expanded denominator. */
+function candidateFactors(e: Expr): Poly[] {
+  const out: Poly[] = [];
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0 && out.length < 24) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.kind === 'add') {
+      try {
+        const r = toRat(x);
+        if (r.d.length === 0 && !isConst(r.n) && r.n.size <= 8) out.push(r.n);
+      } catch {
+        /* not a polynomial */
+      }
+    }
+    if (x.kind === 'add') stack.push(...x.terms);
+    else if (x.kind === 'mul') stack.push(...x.factors);
+    else if (x.kind === 'pow') stack.push(x.base);
+  }
+  return out;
+}
+
+/** Split denominator factors by the candidate factors that divide them exactly, then cancel again. */
+function refine(r: RatFn, candidates: readonly Poly[]): RatFn {
+  const d: Array<{ f: Poly; k: number }> = [];
+  let n = r.n;
+  for (const { f, k } of r.d) {
+    let rest = f;
+    for (const c of candidates) {
+      for (let guard = 0; guard < 8 && !isConst(rest); guard++) {
+        const q = polyDivExact(rest, c);
+        if (q === undefined) break;
+        d.push({ f: c, k });
+        rest = q;
+      }
+    }
+    if (!isConst(rest)) d.push({ f: rest, k });
+    else if (rest.size === 1) {
+      // A constant left over: 1/c^k moves to the numerator.
+      const inv = invConst(rest);
+      for (let i = 0; i < k; i++) n = polyMul(n, polyConst(inv));
+    }
+  }
+  return cancel({ n, d });
+}
+
 /**
  * The expression as one cancelled fraction, or undefined when it is too large to normalise.
  * @example rationalForm(parseExpr('(1/p1 - 1/(1 - p1))/(1/p1 + 1/(1 - p1))')) // 1 - 2*p1
  */
 export function rationalForm(e: Expr): Expr | undefined {
   try {
-    const r = toRat(e);
+    const r = refine(toRat(e), candidateFactors(e));
     const den = r.d.map(({ f, k }) => pow(fromPoly(f), num(-k)));
     return mul(fromPoly(r.n), ...den);
   } catch (err) {

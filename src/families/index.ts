@@ -15,6 +15,47 @@ export interface FamilyDef {
   readonly fixed?: readonly string[];
   /** One line: the parameterisation, as a reader would want to know it. */
   readonly description: string;
+  /** For a family with a variable number of arguments: its model text for k arguments (undefined if k is not allowed). */
+  readonly forArgs?: (k: number) => string | undefined;
+}
+
+const range = (k: number): number[] => Array.from({ length: k }, (_, i) => i + 1);
+
+/** Categorical with k categories from its k − 1 free probabilities; one-hot data y1..y_{k−1}. */
+function categorical(free: number): string | undefined {
+  if (free < 1 || free > 50) return undefined;
+  const i = range(free);
+  return [
+    `data ${i.map((j) => `y${j}`).join(', ')} in {0,1}`,
+    ...i.map((j) => `param p${j} in (0,1)`),
+    `logp = ${i.map((j) => `y${j}*log(p${j})`).join(' + ')} + (1 - ${i.map((j) => `y${j}`).join(' - ')})*log(1 - ${i.map((j) => `p${j}`).join(' - ')})`,
+  ].join('; ');
+}
+
+/** Multinomial(n, p1..p_{k−1}): counts x1..x_{k−1} of n trials, the last count n − Σx. */
+function multinomial(args: number): string | undefined {
+  const free = args - 1;
+  if (free < 1 || free > 50) return undefined;
+  const i = range(free);
+  const rest = `(n - ${i.map((j) => `x${j}`).join(' - ')})`;
+  return [
+    'param n in naturals',
+    `data ${i.map((j) => `x${j}`).join(', ')} in {0..n}`,
+    ...i.map((j) => `param p${j} in (0,1)`),
+    `logp = lfact(n) - ${i.map((j) => `lfact(x${j})`).join(' - ')} - lfact${rest} + ${i.map((j) => `x${j}*log(p${j})`).join(' + ')} + ${rest}*log(1 - ${i.map((j) => `p${j}`).join(' - ')})`,
+  ].join('; ');
+}
+
+/** Dirichlet(a1..ak) on the free coordinates x1..x_{k−1} of the simplex. */
+function dirichlet(k: number): string | undefined {
+  if (k < 2 || k > 50) return undefined;
+  const i = range(k - 1);
+  const all = range(k);
+  return [
+    `data ${i.map((j) => `x${j}`).join(', ')} in simplex`,
+    ...all.map((j) => `param a${j} in positive`),
+    `logp = lgamma(${all.map((j) => `a${j}`).join(' + ')}) - ${all.map((j) => `lgamma(a${j})`).join(' - ')} + ${i.map((j) => `(a${j} - 1)*log(x${j})`).join(' + ')} + (a${k} - 1)*log(1 - ${i.map((j) => `x${j}`).join(' - ')})`,
+  ].join('; ');
 }
 
 const DEFS: FamilyDef[] = [
@@ -133,6 +174,30 @@ const DEFS: FamilyDef[] = [
     name: 'VonMises',
     description: 'VonMises(mu, kappa): circular location mu, concentration kappa, x in (-pi, pi)',
     text: 'data x in (-pi, pi); param mu in real; param kappa in positive; logp = kappa*cos(x - mu) - log(2*pi) - logbesseli0(kappa)',
+  },
+  {
+    name: 'Categorical',
+    description: 'Categorical(p1, ..., p_{k-1}): k categories, one-hot data y1..y_{k-1} (the last category is 1 - p1 - ... )',
+    text: categorical(2)!,
+    forArgs: categorical,
+  },
+  {
+    name: 'Multinomial',
+    description: 'Multinomial(n, p1, ..., p_{k-1}): counts x1..x_{k-1} of n trials (n known), the last count n - x1 - ...',
+    fixed: ['n'],
+    text: multinomial(3)!,
+    forArgs: multinomial,
+  },
+  {
+    name: 'Dirichlet',
+    description: 'Dirichlet(a1, ..., ak): the free coordinates x1..x_{k-1} of a point of the simplex',
+    text: dirichlet(3)!,
+    forArgs: dirichlet,
+  },
+  {
+    name: 'BivariateNormal',
+    description: 'BivariateNormal(mu1, mu2, sigma1, sigma2, rho): means, standard deviations and correlation of (x1, x2)',
+    text: 'data x1, x2 in real; param mu1 in real; param mu2 in real; param sigma1 in positive; param sigma2 in positive; param rho in (-1, 1); let z1 = (x1 - mu1)/sigma1; let z2 = (x2 - mu2)/sigma2; logp = -log(2*pi) - log(sigma1) - log(sigma2) - log(1 - rho^2)/2 - (z1^2 - 2*rho*z1*z2 + z2^2)/(2*(1 - rho^2))',
   },
   {
     name: 'Uniform',

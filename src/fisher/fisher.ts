@@ -16,7 +16,7 @@ import { evaluate } from '../expr/evaluate';
 import { ONE, ZERO, add, call, mapBottomUp, mul, num, pow, symbols, type Expr } from '../expr/expr';
 import { FUNCTIONS } from '../expr/functions';
 import { simplify, tidy } from '../expr/simplify';
-import type { Model } from '../lang/model';
+import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, hessian, modelRanges, score } from './derivatives';
 import { combine, linearize, type Linear } from './linearize';
 import { solveDetermined } from './linsolve';
@@ -95,18 +95,29 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
     methods[j]![i] = how;
   };
 
+  // Parameters that move the support: the regularity conditions fail, and neither E[−H] nor
+  // E[s sᵀ] is the information the Cramér–Rao bound needs. Their rows are left without a number.
+  const irregular = new Set(params.filter((p) => m.data.some((d) => supportSymbols(d.support).includes(p))));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (irregular.has(params[i]!) || irregular.has(params[j]!)) methods[i]![j] = `irregular: the support depends on ${[...irregular].filter((p) => p === params[i] || p === params[j]).join(' and ')}`;
+    }
+  }
+  const open = (i: number, j: number): boolean => matrix[i]![j] === null && !methods[i]![j]!.startsWith('irregular');
+
   // Rung 1: no data.
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (!hasData(targets[i]![j]!)) set(i, j, targets[i]![j]!, 'constant in the data');
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j) && !hasData(targets[i]![j]!)) set(i, j, targets[i]![j]!, 'constant in the data');
 
   // Rung 2: linearity + the score identity.
-  if (matrix.some((r) => r.some((e) => e === null))) {
+  const anyOpen = (): boolean => matrix.some((r, i) => r.some((_, j) => open(i, j)));
+  if (anyOpen()) {
     const points = parameterPoints(m, 3);
     const isZero = (e: Expr): boolean => e === ZERO || vanishesAt(e, points);
     const t = (e: Expr): Expr => tidy(e, { ranges });
     try {
       const scoreLin = s.map((e) => linearize(continuous ? almostEverywhere(e) : e, data));
       const entryLin = new Map<string, Linear>();
-      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (matrix[i]![j] === null) entryLin.set(`${i},${j}`, linearize(targets[i]![j]!, data));
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j)) entryLin.set(`${i},${j}`, linearize(targets[i]![j]!, data));
       const unknowns = new Set<Expr>();
       for (const l of [...scoreLin, ...entryLin.values()]) for (const a of l.keys()) if (a !== ONE) unknowns.add(a);
       const sys = {
@@ -127,30 +138,30 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
 
   // Rung 3: standardisation of a location–scale family.
   let standardName: string | undefined;
-  if (matrix.some((r) => r.some((e) => e === null))) {
+  if (anyOpen()) {
     const st = standardise(m, ranges);
     if (st !== undefined) {
       standardName = `${st.standard.name}${st.transform === 'log' ? ' of log ' + data[0] : ''}`;
-      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (matrix[i]![j] === null) set(i, j, st.matrix[i]![j]!, `standardisation (${standardName})`);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j)) set(i, j, st.matrix[i]![j]!, `standardisation (${standardName})`);
     }
   }
 
-  const closedForm = matrix.every((r) => r.every((e) => e !== null));
+  const closedForm = irregular.size === 0 && matrix.every((r) => r.every((e) => e !== null));
   const used = new Set(methods.flat().filter((x) => x !== '').map((x) => x.replace(/ \(.*\)$/, '')));
   let value: number[][] | undefined;
   let error: number[][] | undefined;
   let numericMethod: string | undefined;
   if (options.at !== undefined) {
     const env = new Map([...constantValues(m), ...options.at]);
-    if (closedForm) {
+    if (closedForm && irregular.size === 0) {
       value = matrix.map((r) => r.map((e) => evaluate(e!, env)));
       error = matrix.map((r) => r.map(() => 0));
-    } else if (options.numeric !== undefined) {
+    } else if (options.numeric !== undefined && irregular.size < n) {
       const num = options.numeric(m, targets, env);
       numericMethod = num.method;
-      value = matrix.map((r, i) => r.map((e, j) => (e === null ? num.value[i]![j]! : evaluate(e, env))));
-      error = matrix.map((r, i) => r.map((e, j) => (e === null ? num.error[i]![j]! : 0)));
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (matrix[i]![j] === null) methods[i]![j] = num.method;
+      value = matrix.map((r, i) => r.map((e, j) => (e !== null ? evaluate(e, env) : open(i, j) ? num.value[i]![j]! : NaN)));
+      error = matrix.map((r, i) => r.map((e, j) => (e !== null ? 0 : open(i, j) ? num.error[i]![j]! : NaN)));
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (open(i, j)) methods[i]![j] = num.method;
       used.add('numeric');
     }
   }

@@ -35,7 +35,7 @@ import {
 import { isPositive } from '../expr/interval';
 import { rangeOf, type SymbolRanges } from '../expr/range';
 import { simplify } from '../expr/simplify';
-import type { Model } from '../lang/model';
+import { supportSymbols, type Model } from '../lang/model';
 import { constantValues } from './derivatives';
 import { linearize } from './linearize';
 import { parameterPoints } from './points';
@@ -103,7 +103,7 @@ export function standardise(m: Model, ranges: SymbolRanges): Standardisation | u
   if (x.support.kind !== 'interval') return undefined;
   const paramNames = new Set(m.params.map((p) => p.name));
   // A support that moves with θ is not a location–scale family in the regular sense.
-  if (symbolsOfSupport(x.support).some((s) => paramNames.has(s))) return undefined;
+  if (supportSymbols(x.support).some((s) => paramNames.has(s))) return undefined;
   const lo = x.range.lo;
   const hi = x.range.hi;
   const transforms: Array<['identity' | 'log', Expr, boolean]> = [];
@@ -121,15 +121,6 @@ export function standardise(m: Model, ranges: SymbolRanges): Standardisation | u
     if (found !== undefined) return { transform, ...found };
   }
   return undefined;
-}
-
-function symbolsOfSupport(s: Model['data'][number]['support']): string[] {
-  const out = new Set<string>();
-  if (s.kind === 'interval' || s.kind === 'integers') {
-    symbols(s.lo, out);
-    symbols(s.hi, out);
-  }
-  return [...out];
 }
 
 function tryLocationScale(

@@ -3,7 +3,7 @@
  * log-density of one observation, as an interned expression.
  */
 import type { Span } from '../expr/errors';
-import type { Expr } from '../expr/expr';
+import { symbols, type Expr } from '../expr/expr';
 import type { Interval } from '../expr/interval';
 
 /** Where a data symbol lives, or a parameter's domain. Bounds are expressions (constants, parameters, ±inf). */
@@ -58,3 +58,13 @@ export interface Model {
 
 /** Parameter names in order. */
 export const paramNames = (m: Model): string[] => m.params.map((p) => p.name);
+
+/** The symbols a support's bounds or values mention (a parameter here breaks regularity). */
+export function supportSymbols(s: Support): string[] {
+  const out = new Set<string>();
+  if (s.kind === 'interval' || s.kind === 'integers') {
+    symbols(s.lo, out);
+    symbols(s.hi, out);
+  } else if (s.kind === 'set') s.values.forEach((v) => symbols(v, out));
+  return [...out];
+}

@@ -32,7 +32,7 @@ import { printExpr } from '../expr/print';
 import { FAMILIES, familyNames, type FamilyDef } from '../families/index';
 import grammar from './grammar';
 import { KEYWORD_SET, lexer } from './lexer';
-import type { Constant, Declaration, Model, Role, Support } from './model';
+import { supportSymbols, type Constant, type Declaration, type Model, type Role, type Support } from './model';
 import type { Name, Statement, SyntaxExpr, SyntaxSupport } from './syntax';
 
 const compiled = nearley.Grammar.fromCompiled(grammar as unknown as nearley.CompiledRules);
@@ -209,11 +209,11 @@ interface FamilyModel {
 
 const familyCache = new Map<string, FamilyModel>();
 
-function familyModel(def: FamilyDef): FamilyModel {
-  let fm = familyCache.get(def.name);
+function familyModel(def: FamilyDef, text: string): FamilyModel {
+  let fm = familyCache.get(text);
   if (fm === undefined) {
-    fm = { def, model: build(def.text, runParser(def.text, tokenize(def.text)), { allowFamilies: false, requireParams: true }) };
-    familyCache.set(def.name, fm);
+    fm = { def, model: build(text, runParser(text, tokenize(text)), { allowFamilies: false, requireParams: true }) };
+    familyCache.set(text, fm);
   }
   return fm;
 }
@@ -508,7 +508,11 @@ class Builder {
       const hint = ci !== undefined ? ` (did you mean '${ci}'?)` : suggest(st.family.name, familyNames());
       throw this.err('unknown-family', `unknown family '${st.family.name}'${hint}; known families: ${familyNames().join(', ')}`, st.family);
     }
-    const fam = familyModel(def).model;
+    const text = def.forArgs === undefined ? def.text : def.forArgs(st.args.length);
+    if (text === undefined) {
+      throw this.err('arity', `${def.name} cannot take ${st.args.length} argument${st.args.length === 1 ? '' : 's'}: ${def.description}`, { start: st.family.start, end: st.close + 1 });
+    }
+    const fam = familyModel(def, text).model;
     const fparams = fam.params;
     if (st.args.length !== fparams.length) {
       const sig = `${def.name}(${fparams.map((p) => p.name).join(', ')})`;
@@ -590,15 +594,6 @@ class Builder {
       symbols: this.scope.decls,
     };
   }
-}
-
-function supportSymbols(s: Support): string[] {
-  const out = new Set<string>();
-  if (s.kind === 'interval' || s.kind === 'integers') {
-    symbols(s.lo, out);
-    symbols(s.hi, out);
-  } else if (s.kind === 'set') s.values.forEach((v) => symbols(v, out));
-  return [...out];
 }
 
 function substituteSupport(s: Support, map: ReadonlyMap<string, Expr>): Support {

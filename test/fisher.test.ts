@@ -1,0 +1,191 @@
+// The expected Fisher information: closed forms from the method ladder against published results
+// (../shared/cases and textbook formulas) and against an independent quadrature of E[−H] (or of
+// E[s sᵀ] where log p is not smooth) computed by the test's own integrator.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../src/expr/evaluate';
+import { children, type Expr } from '../src/expr/expr';
+import { printExpr } from '../src/expr/print';
+import { FAMILIES } from '../src/families/index';
+import { fisher } from '../src/fisher/fisher';
+import type { Model } from '../src/lang/model';
+import { parse, parseExpr } from '../src/lang/parse';
+import { envOf, expectation, randomParams, rng, seedOf } from './helpers/fisher-check';
+
+const casesUrl = new URL('../../shared/cases/cases.json', import.meta.url);
+interface Case {
+  id: string;
+  model: string;
+  fisher: string[][] | null;
+  closed_form: boolean;
+  constants: Record<string, number>;
+  check_points: Array<Record<string, number>>;
+}
+const cases: Case[] = existsSync(casesUrl) ? JSON.parse(readFileSync(casesUrl, 'utf8')) : [];
+
+/** Nodes of the expression as a tree (shared subtrees counted each time they appear). */
+function treeSize(e: Expr): number {
+  return 1 + children(e).reduce((n, c) => n + treeSize(c), 0);
+}
+
+/** E[target] by the test's own quadrature, entry by entry, at a parameter point. */
+function quadratureFisher(m: Model, env: Map<string, number>): number[][] {
+  const r = fisher(m);
+  const n = r.params.length;
+  const flat = r.targets.flat();
+  const q = expectation(m, env, (e) => flat.map((t) => evaluate(t, e)));
+  const mass = q.value[0]!;
+  expect(Math.abs(mass - 1)).toBeLessThan(1e-7);
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (__, j) => q.value[1 + i * n + j]!));
+}
+
+describe.runIf(cases.length > 0)('reference cases (../shared/cases)', () => {
+  for (const c of cases.filter((c) => c.closed_form)) {
+    it(`${c.id}: closed form equal to the reference and as simple`, () => {
+      const m = parse(c.model);
+      const r = fisher(m);
+      expect(r.closedForm, `method: ${r.method}`).toBe(true);
+      for (const point of c.check_points) {
+        const env = new Map(Object.entries({ ...c.constants, ...point }));
+        r.matrix.forEach((row, i) =>
+          row.forEach((e, j) => {
+            const ref = evaluate(parseExpr(c.fisher![i]![j]!), env);
+            const got = evaluate(e!, env);
+            expect(Math.abs(got - ref), `${c.id}[${i}][${j}] = ${printExpr(e!)} at ${JSON.stringify(point)}`).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(ref)));
+          }),
+        );
+      }
+      // As simple as the reference: no longer than it printed the same way, or no more nodes.
+      r.matrix.forEach((row, i) =>
+        row.forEach((e, j) => {
+          const ref = parseExpr(c.fisher![i]![j]!);
+          const simpler = printExpr(e!).length <= printExpr(ref).length || treeSize(e!) <= treeSize(ref);
+          expect(simpler, `${c.id}[${i}][${j}]: ${printExpr(e!)} vs ${c.fisher![i]![j]}`).toBe(true);
+        }),
+      );
+    });
+  }
+});
+
+/** Closed forms in other parameterisations, from the textbooks (Lehmann & Casella 1998, §2.6–2.7). */
+const TEXTBOOK: Array<[string, string[][]]> = [
+  ['x ~ Normal(mu, sigma)', [['1/sigma^2', '0'], ['0', '2/sigma^2']]],
+  ['x ~ Normal(mu, exp(s))', [['exp(-2*s)', '0'], ['0', '2']]],
+  // Parameters come in declaration order: v first, then mu.
+  ['param v in positive; x ~ Normal(mu, sqrt(v))', [['1/(2*v^2)', '0'], ['0', '1/v']]],
+  ['x ~ Poisson(exp(t))', [['exp(t)']]],
+  ['x ~ Bernoulli(sigmoid(t))', [['sigmoid(t)*(1 - sigmoid(t))']]],
+  ['param theta in positive; x ~ Gamma(a, 1/theta)', [['a/theta^2', '1/theta'], ['1/theta', 'trigamma(a)']]],
+  ['param m in positive; x ~ Exponential(1/m)', [['1/m^2']]],
+  // The odds parameterisation of the Jeffreys-prior literature: n/(phi (1 + phi)^2).
+  ['const n = 12; param phi in positive; x ~ Binomial(n, phi/(1 + phi))', [['n/(phi*(1 + phi)^2)']]],
+  ['x ~ Gamma(a, b)', [['trigamma(a)', '-1/b'], ['-1/b', 'a/b^2']]],
+  ['x ~ Beta(a, b)', [['trigamma(a) - trigamma(a + b)', '-trigamma(a + b)'], ['-trigamma(a + b)', 'trigamma(b) - trigamma(a + b)']]],
+  ['x ~ Weibull(k, lambda)', [['((1 - euler_gamma)^2 + pi^2/6)/k^2', '-(1 - euler_gamma)/lambda'], ['-(1 - euler_gamma)/lambda', 'k^2/lambda^2']]],
+  ['x ~ Logistic(mu, s)', [['1/(3*s^2)', '0'], ['0', '(pi^2 + 3)/(9*s^2)']]],
+  ['x ~ Gumbel(mu, beta)', [['1/beta^2', '(euler_gamma - 1)/beta^2'], ['(euler_gamma - 1)/beta^2', '((1 - euler_gamma)^2 + pi^2/6)/beta^2']]],
+  ['x ~ Rayleigh(sigma)', [['4/sigma^2']]],
+  ['x ~ InverseGaussian(mu, lambda)', [['lambda/mu^3', '0'], ['0', '1/(2*lambda^2)']]],
+  ['x ~ Cauchy(mu, exp(t))', [['exp(-2*t)/2', '0'], ['0', '1/2']]],
+  ['x ~ VonMises(mu, kappa)', [['kappa*besseli1(kappa)/besseli0(kappa)', '0'], ['0', '1 - besseli1(kappa)/(kappa*besseli0(kappa)) - besseli1(kappa)^2/besseli0(kappa)^2']]],
+];
+
+describe('textbook closed forms in several parameterisations', () => {
+  for (const [text, ref] of TEXTBOOK) {
+    it(text, () => {
+      const m = parse(text);
+      const r = fisher(m);
+      expect(r.closedForm, `method ${r.method}`).toBe(true);
+      const rand = rng(seedOf(text));
+      for (let k = 0; k < 4; k++) {
+        const env = envOf(m, randomParams(m, rand));
+        r.matrix.forEach((row, i) =>
+          row.forEach((e, j) => {
+            const want = evaluate(parseExpr(ref[i]![j]!), env);
+            expect(Math.abs(evaluate(e!, env) - want), `${printExpr(e!)} vs ${ref[i]![j]}`).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(want)));
+          }),
+        );
+      }
+    });
+  }
+});
+
+describe('every closed form agrees with quadrature of its defining expectation', () => {
+  const models = [
+    ...[...FAMILIES.values()].map((f) => {
+      const names = familyModelParams(f.text);
+      return `x ~ ${f.name}(${names.map((n) => (n === 'n' ? '10' : n)).join(', ')})`;
+    }),
+    ...TEXTBOOK.map(([t]) => t),
+  ];
+  for (const text of models) {
+    it(text, () => {
+      const m = parse(text);
+      const r = fisher(m);
+      if (!r.closedForm) {
+        // Nothing claimed: every entry is either derived or honestly absent.
+        expect(r.matrix.flat().some((e) => e === null)).toBe(true);
+        return;
+      }
+      const rand = rng(seedOf(`q${text}`));
+      for (let k = 0; k < 2; k++) {
+        const env = envOf(m, randomParams(m, rand));
+        const q = quadratureFisher(m, env);
+        r.matrix.forEach((row, i) =>
+          row.forEach((e, j) => {
+            const v = evaluate(e!, env);
+            expect(Math.abs(v - q[i]![j]!), `${text} [${i}][${j}] = ${printExpr(e!)}: ${v} vs quadrature ${q[i]![j]}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(q[i]![j]!)));
+          }),
+        );
+      }
+    });
+  }
+});
+
+function familyModelParams(text: string): string[] {
+  return [...text.matchAll(/param (\w+)/g)].map((m) => m[1]!);
+}
+
+describe('properties', () => {
+  it('is symmetric and positive semi-definite at random points', () => {
+    for (const text of ['x ~ Gamma(a, b)', 'x ~ Weibull(k, l)', 'x ~ Gumbel(m, s)', 'x ~ Beta(a, b)', 'data y1, y2 in {0,1}; param p1 in (0,1); param p2 in (0,1); logp = y1*log(p1) + y2*log(p2) + (1-y1-y2)*log(1-p1-p2)']) {
+      const m = parse(text);
+      const r = fisher(m);
+      const rand = rng(seedOf(text));
+      const env = envOf(m, randomParams(m, rand));
+      const v = r.matrix.map((row) => row.map((e) => evaluate(e!, env)));
+      expect(v[0]![1]).toBe(v[1]![0]);
+      // 2x2 leading block: trace and determinant non-negative.
+      expect(v[0]![0]! + v[1]![1]!).toBeGreaterThan(0);
+      expect(v[0]![0]! * v[1]![1]! - v[0]![1]! ** 2).toBeGreaterThanOrEqual(-1e-12);
+    }
+  });
+
+  it('a support that depends on the parameter gives a warning and no number for that parameter', () => {
+    const r = fisher(parse('x ~ Uniform(0, theta)'));
+    expect(r.warnings.join(' ')).toMatch(/support of 'x' depends on the parameter 'theta'/);
+    expect(r.closedForm).toBe(false);
+    expect(r.matrix[0]![0]).toBeNull();
+    expect(r.methods[0]![0]).toMatch(/irregular/);
+    // Pareto: the shape alpha is regular (1/alpha^2), the scale xm is not.
+    const p = fisher(parse('x ~ Pareto(xm, alpha)'));
+    expect(p.matrix[1]![1] && printExpr(p.matrix[1]![1])).toBe('1/alpha^2');
+    expect(p.matrix[0]![0]).toBeNull();
+    expect(p.matrix[0]![1]).toBeNull();
+  });
+
+  it('a log-density that is not smooth in θ is handled as E[s sᵀ] with a warning (Laplace)', () => {
+    const r = fisher(parse('x ~ Laplace(mu, b)'));
+    expect(r.estimator).toBe('score-outer-product');
+    expect(r.warnings.join(' ')).toMatch(/not differentiable/);
+    expect(r.matrix.map((row) => row.map((e) => printExpr(e!)))).toEqual([['1/b^2', '0'], ['0', '1/b^2']]);
+  });
+
+  it('does not claim a closed form it has not derived (mixture, Student-t with unknown nu)', () => {
+    for (const text of ['const m1 = -1; const m2 = 1.5; data x in real; param w in (0, 1); logp = log(w*exp(-(x-m1)^2/2) + (1-w)*exp(-(x-m2)^2/2)) - log(2*pi)/2', 'x ~ StudentT(nu, mu, sigma)']) {
+      const r = fisher(parse(text));
+      expect(r.closedForm).toBe(false);
+      expect(r.matrix.flat().some((e) => e === null)).toBe(true);
+    }
+  });
+});
