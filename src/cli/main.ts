@@ -13,7 +13,10 @@ import { latexName, latexMatrix, latexVector } from '../expr/latex';
 import { printExpr, printMatrix } from '../expr/print';
 import { FAMILIES } from '../families/index';
 import { constantValues, evaluateAt, hessian, score } from '../fisher/derivatives';
-import { toJSON } from '../fisher/json';
+import { fisher } from '../fisher/fisher';
+import { fisherLatex, fisherToJSON, toJSON } from '../fisher/json';
+import { checkFisher } from '../fisher/check';
+import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
 import { parse, parseExpr, suggest } from '../lang/parse';
 
@@ -179,6 +182,61 @@ function runHessian(modelArg: string, o: OutputOptions): void {
   }
 }
 
+interface FisherCliOptions extends OutputOptions {
+  check?: boolean;
+}
+
+/** `--at` for the Fisher matrix: parameters (and covariates) only, since it is an expectation over the data. */
+function parseParamsAt(m: Model, text: string): Map<string, number> {
+  const at = parseAt(m, text);
+  for (const name of at.keys()) {
+    if (m.symbols.get(name)?.role === 'data') {
+      throw new FisherError('bad-option', `--at ${name}: '${name}' is data, and the Fisher information is an expectation over the data; give parameter values only`);
+    }
+  }
+  const missing = [...m.params, ...m.givens].map((d) => d.name).filter((n) => !at.has(n));
+  if (missing.length > 0) throw new FisherError('bad-option', `--at needs a value for ${missing.join(', ')} (e.g. --at ${missing.map((n) => `${n}=1`).join(',')})`);
+  return at;
+}
+
+function runFisher(modelArg: string, o: FisherCliOptions): number {
+  const m = loadModel(modelArg);
+  const at = o.at === undefined ? undefined : parseParamsAt(m, o.at);
+  const r = fisher(m, { ...(at !== undefined ? { at } : {}), numeric: numericFisher });
+  const checks = o.check ? checkFisher(m, r, at) : undefined;
+  if (o.json) {
+    const j = fisherToJSON(r);
+    print(JSON.stringify(checks === undefined ? j : { ...j, checks }, null, 2));
+    return checks !== undefined && checks.some((c) => !c.ok) ? 1 : 0;
+  }
+  if (!o.json) for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (o.latex) print(fisherLatex(r));
+  else {
+    const ps = r.params.join(', ');
+    print(`# Fisher information of one observation, in the order (${ps})`);
+    print(`# method: ${r.method}${r.estimator === 'score-outer-product' ? ' (as E[score scoreᵀ])' : ''}`);
+    if (r.closedForm) print(printMatrix(r.matrix as Expr[][], true));
+    else {
+      print(`# no closed form for ${r.matrix.flatMap((row, i) => row.map((e, j) => (e === null && j >= i ? `(${r.params[i]}, ${r.params[j]})` : ''))).filter((x) => x !== '').join(', ')}${at === undefined ? ': give --at to evaluate numerically' : ''}`);
+      print(`[${r.matrix.map((row, i) => `[${row.map((e, j) => (e === null ? `E(${printExpr(r.targets[i]![j]!)})` : printExpr(e))).join(', ')}]`).join(',\n ')}]`);
+    }
+  }
+  if (r.value !== undefined && at !== undefined) {
+    const rows = r.value.map((row) => `[${row.map(fmtNumber).join(', ')}]`);
+    const prefix = o.latex ? '%' : '#';
+    print(`${prefix} at ${fmtPoint(at)}`);
+    print(`${o.latex ? '% ' : ''}[${rows.join(o.latex ? ', ' : ',\n ')}]`);
+    if (!r.closedForm && r.error !== undefined) print(`${prefix} error estimate: [${r.error.map((row) => `[${row.map((x) => x.toExponential(1)).join(', ')}]`).join(', ')}]`);
+  } else if (!r.closedForm && at === undefined && !o.latex) {
+    process.stderr.write('note: some entries have no closed form; add --at to evaluate them numerically\n');
+  }
+  if (checks !== undefined) {
+    for (const c of checks) print(`${o.latex ? '%' : '#'} check ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+    return checks.some((c) => !c.ok) ? 1 : 0;
+  }
+  return 0;
+}
+
 function runFamilies(o: { json?: boolean }): void {
   if (o.json) {
     print(JSON.stringify([...FAMILIES.values()].map((f) => ({ name: f.name, description: f.description, model: f.text })), null, 2));
@@ -194,6 +252,7 @@ function runFunctions(): void {
   }
 }
 
+let exitCode = 0;
 let out: (s: string) => void = (s) => process.stdout.write(`${s}\n`);
 const print = (s: string): void => out(s);
 
@@ -217,6 +276,17 @@ function program(): Command {
       .addHelpText('after', `\n${MODEL_HELP}`);
   common(p.command('score').description('the score: gradient of log p with respect to the parameters')).action((m: string, o: OutputOptions) => runScore(m, o));
   common(p.command('hessian').description('the Hessian: second derivatives of log p in the parameters')).action((m: string, o: OutputOptions) => runHessian(m, o));
+  p.command('fisher')
+    .description('the expected Fisher information of one observation: closed form by the method ladder, numeric with --at')
+    .argument('<model>', 'the model text, or a file holding it')
+    .addOption(new Option('--latex', 'print LaTeX (KaTeX-ready) instead of text').conflicts('json'))
+    .option('--json', 'print one JSON object: {"params", "method", "closedForm", "matrix", "latex", "value", "error", ...}')
+    .option('--at <values>', 'evaluate at parameter values, e.g. --at mu=0,sigma=2 (numerically where there is no closed form)')
+    .option('--check', 'check the result: symmetric, positive semi-definite, E[score] = 0 and E[s sᵀ] = −E[H] by quadrature')
+    .addHelpText('after', `\n${MODEL_HELP}`)
+    .action((m: string, o: FisherCliOptions) => {
+      exitCode = runFisher(m, o);
+    });
   p.command('families')
     .description('list the built-in families usable as x ~ Family(...)')
     .option('--json', 'print JSON, with each family written in the model language')
@@ -231,9 +301,10 @@ function program(): Command {
  */
 export function main(argv: readonly string[], write?: (s: string) => void): number {
   if (write !== undefined) out = write;
+  exitCode = 0;
   try {
     program().parse([...argv], { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;

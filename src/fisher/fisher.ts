@@ -20,22 +20,22 @@ import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, hessian, modelRanges, score } from './derivatives';
 import { combine, linearize, type Linear } from './linearize';
 import { solveDetermined } from './linsolve';
+import { expectation, type NumericFisher } from './numeric';
 import { parameterPoints, vanishesAt } from './points';
 import { standardise } from './standardize';
 
 export type Estimator = 'negative-hessian' | 'score-outer-product';
 
 export interface FisherOptions {
+  /**
+   * Confirm that the density integrates (sums) to 1 at a sample point before deriving (default
+   * true for one data value or finite supports); a density that is not normalised is an error.
+   */
+  readonly checkNormalised?: boolean;
   /** Parameter (and covariate) values at which to evaluate the matrix. */
   readonly at?: ReadonlyMap<string, number>;
   /** Numeric evaluation for entries without a closed form (needs `at`); default true. */
   readonly numeric?: (m: Model, targets: ReadonlyArray<ReadonlyArray<Expr>>, at: ReadonlyMap<string, number>) => NumericFisher;
-}
-
-export interface NumericFisher {
-  readonly value: number[][];
-  readonly error: number[][];
-  readonly method: string;
 }
 
 export interface FisherResult {
@@ -66,6 +66,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   const ranges = modelRanges(m);
   const params = m.params.map((p) => p.name);
   const data = m.data.map((d) => d.name);
+  if (options.checkNormalised !== false) confirmNormalised(m, options.at);
   const continuous = m.data.every((d) => d.support.kind === 'interval' || d.support.kind === 'simplex');
   const warnings = [...m.warnings];
   const s = score(m);
@@ -80,7 +81,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const raw = nonsmooth ? mul(s[i]!, s[j]!) : mul(minusOne, h![i]![j]!);
-      targets[i]![j] = simplify(continuous ? almostEverywhere(raw) : raw, { ranges });
+      targets[i]![j] = tidy(continuous ? almostEverywhere(raw) : raw, { ranges });
     }
   }
 
@@ -183,6 +184,19 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
 }
 
 const minusOne: Expr = num(-1);
+
+/**
+ * The ladder's identities hold only for a normalised density: check ∫p = 1 (Σp = 1) at one point
+ * where that can be done numerically (one data value, or finite supports).
+ */
+function confirmNormalised(m: Model, at: ReadonlyMap<string, number> | undefined): void {
+  // One data value only: several finite data values may carry a constraint the supports do not
+  // state (one-hot categories), and a support that moves with θ has no safe random point.
+  if (m.data.length !== 1 || m.data[0]!.support.kind === 'simplex') return;
+  if (at === undefined && supportSymbols(m.data[0]!.support).some((s) => m.symbols.get(s)?.role === 'param')) return;
+  const env = at !== undefined ? new Map([...constantValues(m), ...at]) : parameterPoints(m, 1, 2024)[0]!;
+  expectation(m, [], env);
+}
 
 /** Does the log-density use a function whose derivative holds only almost everywhere, on θ? */
 function isNonsmooth(logp: Expr, params: readonly string[]): boolean {

@@ -1,3 +1,5 @@
+import { parse } from '../../src/lang/parse';
+import { FAMILIES } from '../../src/families/index';
 /**
  * Shared numerical yardsticks for the family, textbook and reference-case tests: a seeded PRNG,
  * parameter and data points inside their domains, central finite differences, expectations over
@@ -254,4 +256,12 @@ export function expectation(m: Model, env: ReadonlyMap<string, number>, g: (e: M
       return integrate(f, sup.lo, sup.hi, { points });
     }
   }
+}
+
+/** The model text `x ~ Name(p1, p2, ...)` with the family's own names (Binomial: n = 10). */
+export function familyText(name: string): string {
+  const def = FAMILIES.get(name)!;
+  const own = parse(def.text);
+  const args = own.params.map((p) => (def.fixed?.includes(p.name) ? '10' : p.name));
+  return `${own.data.map((d) => d.name).join(', ')} ~ ${name}(${args.join(', ')})`;
 }
