@@ -53,6 +53,20 @@ for (const [name, text] of Object.entries(W1)) {
   record(name, `Hessian of ${text}: parse + derive + simplify (budget 2 ms)`, m, 'parse the same text', b, { budget_ms: 2 });
 }
 
+// Fisher information in closed form (the method ladder, with the normalisation check), warm.
+// Baseline: parsing the same model text alone. Budget 5 ms (SymPy: 30–160 ms).
+const F = {
+  'fisher-normal': 'x ~ Normal(mu, sigma)',
+  'fisher-gamma': 'x ~ Gamma(a, b)',
+  'fisher-beta': 'x ~ Beta(a, b)',
+};
+for (const [name, text] of Object.entries(F)) {
+  const derive = () => fl.fisher(fl.parse(text));
+  const m = median(derive, { reps: 100, warm: 20 });
+  const b = median(() => fl.parse(text));
+  record(name, `Fisher matrix of ${text}: parse + ladder + simplify (budget 5 ms)`, m, 'parse the same text', b, { budget_ms: 5 });
+}
+
 // Cold start of the CLI: a whole process, against `node -e 0` in the same run.
 const reps = Number(process.env.BENCH_PROCESS_REPS ?? 15);
 const cli = processMedian(['bin/fisherlab.js', 'hessian', 'x ~ Normal(mu, sigma)'], reps);

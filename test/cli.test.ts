@@ -143,3 +143,69 @@ describe('the installed binary', () => {
     expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 });
+
+describe('fisherlab fisher', () => {
+  it('prints the closed form and the rung that produced it', () => {
+    const r = run('fisher', 'x ~ Normal(mu, sigma)');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[[1/sigma^2, 0],\n [0, 2/sigma^2]]');
+    expect(r.out).toMatch(/# method: .*score identity/);
+  });
+
+  it('--json follows the documented contract, with values at --at', () => {
+    const r = run('fisher', 'const n = 10; x ~ Binomial(n, theta)', '--json', '--at', 'theta=0.3');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    for (const k of ['params', 'method', 'closedForm', 'matrix', 'latex', 'value', 'error']) expect(j).toHaveProperty(k);
+    expect(j.params).toEqual(['theta']);
+    expect(j.closedForm).toBe(true);
+    expect(j.matrix).toEqual([['n/(theta*(1 - theta))']]);
+    expect(j.value[0][0]).toBeCloseTo(10 / (0.3 * 0.7), 12);
+    expect(() => katex.renderToString(j.latex, { throwOnError: true })).not.toThrow();
+  });
+
+  it('evaluates entries without a closed form numerically, with an error estimate', () => {
+    // Student-t with unknown nu: I_nu,nu = (trigamma(nu/2) - trigamma((nu+1)/2))/4 - (nu+5)/(2 nu (nu+1)(nu+3))
+    // (Lange, Little & Taylor 1989, JASA 84, 881-896).
+    const r = run('fisher', 'x ~ StudentT(nu, mu, sigma)', '--json', '--at', 'nu=5,mu=0,sigma=2');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.closedForm).toBe(false);
+    expect(j.method).toMatch(/numeric/);
+    const tri = (x: number): number => {
+      let s = 0;
+      for (let k = 0; k < 2e6; k++) s += 1 / (x + k) ** 2;
+      return s + 1 / (x + 2e6);
+    };
+    const want = (tri(2.5) - tri(3)) / 4 - 10 / (2 * 5 * 6 * 8);
+    expect(j.value[0][0]).toBeCloseTo(want, 6);
+    expect(j.value[0][2]).toBeCloseTo(-2 / (2 * 6 * 8), 10);
+    expect(j.error[0][0]).toBeLessThan(1e-8);
+  });
+
+  it('--check confirms the identities and exits 0', () => {
+    const r = run('fisher', 'x ~ Weibull(k, lambda)', '--check', '--at', 'k=1.7,lambda=2.5');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/check ok {3}E\[score\] = 0/);
+    expect(r.out).toMatch(/check ok {3}closed form = numeric expectation/);
+    expect(r.out).not.toMatch(/FAIL/);
+  });
+
+  it('refuses a density that is not normalised', () => {
+    const r = run('fisher', 'data x in real; param mu; logp = -(x - mu)^2/4');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not normalised: exp\(logp\) integrates to 3.5449/);
+  });
+
+  it('--at takes parameters only', () => {
+    const r = run('fisher', 'x ~ Normal(mu, sigma)', '--at', 'x=1,mu=0,sigma=1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/'x' is data/);
+  });
+
+  it('--latex renders in KaTeX', () => {
+    const r = run('fisher', 'x ~ Gumbel(mu, beta)', '--latex');
+    expect(r.code).toBe(0);
+    expect(() => katex.renderToString(r.out.trim().split('\n')[0]!, { throwOnError: true, displayMode: true })).not.toThrow();
+  });
+});
