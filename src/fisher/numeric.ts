@@ -57,11 +57,16 @@ export function expectation(m: Model, gs: readonly Expr[], env: ReadonlyMap<stri
     if (d.support.kind === 'interval') {
       const lo = bound(d.support.lo);
       const hi = bound(d.support.hi);
-      const breakpoints = [...env.values()].filter((v) => v > lo && v < hi);
+      // Parameter values inside the range mark likely modes and kinks (x = mu); the smallest
+      // positive parameter value is a guess at the width of the mass (sigma), for infinite tails.
+      const values = m.params.map((p) => env.get(p.name)!).filter((v) => Number.isFinite(v));
+      const breakpoints = [...new Set(values.filter((v) => v > lo && v < hi))].sort((a, b) => a - b);
+      const positive = values.filter((v) => v > 0);
+      const scale = positive.length > 0 ? Math.min(1e6, Math.max(1e-6, Math.min(...positive))) : 1;
       r = integrateVec((v, out) => {
         e.set(x, v);
         point(out);
-      }, dim, lo, hi, { breakpoints, relTol: 1e-10, absTol: 1e-13 });
+      }, dim, lo, hi, { breakpoints, scale, relTol: 1e-10, absTol: 1e-13 });
       method = 'numeric (adaptive Gauss–Kronrod quadrature)';
     } else if (d.support.kind === 'integers') {
       const lo = bound(d.support.lo);
