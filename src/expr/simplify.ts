@@ -244,7 +244,16 @@ function together(terms: readonly Expr[]): Expr | undefined {
   return mul(n, pow(d, num(-1)));
 }
 
-const len = (e: Expr): number => printExpr(e).length;
+const lengths = new WeakMap<Expr, number>();
+/** Printed length, memoised per node: the measure of "shorter" in the rules below. */
+const len = (e: Expr): number => {
+  let l = lengths.get(e);
+  if (l === undefined) {
+    l = printExpr(e).length;
+    lengths.set(e, l);
+  }
+  return l;
+};
 
 function hasFraction(e: Expr): boolean {
   return e.kind === 'add' && e.terms.some((t) => {

@@ -5,7 +5,7 @@
  * alongside, so a log-density that is not normalised is reported instead of silently used.
  */
 import { FisherError } from '../expr/errors';
-import { evaluate } from '../expr/evaluate';
+import { compileClosure, evaluate } from '../expr/evaluate';
 import type { Expr } from '../expr/expr';
 import { integrateVec, sumSeriesVec, type QuadratureVecResult } from '../numeric/quadrature';
 import type { Model } from '../lang/model';
@@ -33,19 +33,20 @@ const MAX_OUTCOMES = 1_000_000;
  * E_θ[g_k(x)] for each expression g_k, at the parameter values in `env` (constants included).
  * @throws FisherError when the density is not normalised or the data cannot be integrated here.
  */
-export function expectation(m: Model, gs: readonly Expr[], env: ReadonlyMap<string, number>): Expectation {
+export function expectation(m: Model, gs: readonly Expr[], env: ReadonlyMap<string, number>, relTol = 1e-10): Expectation {
   const dim = gs.length + 1;
   const e = new Map(env);
+  const logp = compileClosure(m.logp, e);
+  const g = gs.map((x) => compileClosure(x, e));
   const point = (out: Float64Array): void => {
-    const lp = evaluate(m.logp, e);
-    const p = Math.exp(lp);
+    const p = Math.exp(logp());
     out.fill(0);
     if (!(p > 0)) return;
     out[0] = p;
     for (let k = 0; k < gs.length; k++) {
-      const g = evaluate(gs[k]!, e);
+      const gk = g[k]!();
       // Far in the tails a formula may underflow to 0/0 where p itself is negligible.
-      out[k + 1] = Number.isFinite(g) ? p * g : p < 1e-280 ? 0 : NaN;
+      out[k + 1] = Number.isFinite(gk) ? p * gk : p < 1e-280 ? 0 : NaN;
     }
   };
   let r: QuadratureVecResult;
@@ -66,7 +67,7 @@ export function expectation(m: Model, gs: readonly Expr[], env: ReadonlyMap<stri
       r = integrateVec((v, out) => {
         e.set(x, v);
         point(out);
-      }, dim, lo, hi, { breakpoints, scale, relTol: 1e-10, absTol: 1e-13 });
+      }, dim, lo, hi, { breakpoints, scale, relTol, absTol: 1e-13 });
       method = 'numeric (adaptive Gauss–Kronrod quadrature)';
     } else if (d.support.kind === 'integers') {
       const lo = bound(d.support.lo);
@@ -77,7 +78,7 @@ export function expectation(m: Model, gs: readonly Expr[], env: ReadonlyMap<stri
       }, dim, lo, hi, {
         probability: (k) => {
           e.set(x, k);
-          return Math.exp(evaluate(m.logp, e));
+          return Math.exp(logp());
         },
       });
       method = Number.isFinite(hi) ? 'numeric (exact summation)' : 'numeric (summation with a tail bound)';

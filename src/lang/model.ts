@@ -54,6 +54,8 @@ export interface Model {
   readonly warnings: readonly string[];
   /** Every declaration by name. */
   readonly symbols: ReadonlyMap<string, Declaration>;
+  /** True when the log-density comes only from `~` lines (built-in families, normalised by construction). */
+  readonly familiesOnly: boolean;
 }
 
 /** Parameter names in order. */

@@ -592,6 +592,7 @@ class Builder {
       logp,
       warnings: this.warnings,
       symbols: this.scope.decls,
+      familiesOnly: this.logpSeen === undefined,
     };
   }
 }
