@@ -16,7 +16,7 @@ import {
   type Expr,
   type Num,
 } from './expr';
-import { isNegative, isNonnegative, isPositive } from './interval';
+import { isNegative, isNonnegative, isPositive, type Interval } from './interval';
 import { isNegativeTerm, negated, negativeExponent, printExpr } from './print';
 import { rangeOf, type SymbolRanges } from './range';
 import { rationalForm } from './rationalform';
@@ -513,8 +513,31 @@ export function tidy(e: Expr, options: SimplifyOptions = {}): Expr {
     if (f !== undefined) candidates.push(simplify(f, options));
   }
   // Shortest wins; each extra top-level term costs a little, so p (1 − p) beats p − p².
-  const cost = (x: Expr): number => len(x) + (x.kind === 'add' ? 2 * (x.terms.length - 1) : 0);
+  const cost = (x: Expr): number => len(x) + (x.kind === 'add' ? 2 * (x.terms.length - 1) : 0) + (printExpr(x).startsWith('-(') ? 6 : 0);
   let best = s;
   for (const c of candidates) if (cost(c) < cost(best)) best = c;
   return best;
+}
+
+/**
+ * log(a·b) = log a + log b and log(a^y) = y·log a where the factors are positive: used where a
+ * sum is more useful than a product (finding the location of log x), not in printed results.
+ */
+export function expandLogs(e: Expr, ranges: SymbolRanges): Expr {
+  const memo = new Map<Expr, Interval>();
+  const positive = (x: Expr): boolean => isPositive(rangeOf(x, ranges, memo));
+  return mapBottomUp(e, (_node, r) => {
+    if (r.kind !== 'call' || r.fn !== 'log') return r;
+    const a = r.args[0]!;
+    if (a.kind === 'mul' && a.factors.every((f) => f.kind === 'num' ? qsign(f.value) > 0 : positive(f))) {
+      return add(...a.factors.map((f) => logOf(f, positive)));
+    }
+    if (a.kind === 'pow' && positive(a.base)) return mul(a.exp, logOf(a.base, positive));
+    return r;
+  });
+}
+
+function logOf(f: Expr, positive: (x: Expr) => boolean): Expr {
+  if (f.kind === 'pow' && positive(f.base)) return mul(f.exp, call('log', [f.base]));
+  return call('log', [f]);
 }

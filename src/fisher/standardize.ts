@@ -32,9 +32,9 @@ import {
   symbols,
   type Expr,
 } from '../expr/expr';
-import { isPositive } from '../expr/interval';
+import { POSITIVE, isPositive } from '../expr/interval';
 import { rangeOf, type SymbolRanges } from '../expr/range';
-import { simplify } from '../expr/simplify';
+import { expandLogs, simplify } from '../expr/simplify';
 import { supportSymbols, type Model } from '../lang/model';
 import { constantValues } from './derivatives';
 import { linearize } from './linearize';
@@ -108,11 +108,15 @@ export function standardise(m: Model, ranges: SymbolRanges): Standardisation | u
   const hi = x.range.hi;
   const transforms: Array<['identity' | 'log', Expr, boolean]> = [];
   const y = sym(`${x.name}__y`);
-  if (lo === -Infinity && hi === Infinity) transforms.push(['identity', substitute(m.logp, new Map([[x.name, y]])), false]);
+  // Logs of products split into sums, so that log(x/lambda) shows its location log(lambda).
+  const yRanges: SymbolRanges = (n) => (n === y.name ? (lo >= 0 ? POSITIVE : undefined) : ranges(n));
+  const prep = (e: Expr): Expr => simplify(expandLogs(e, yRanges), { ranges: yRanges });
+  if (lo === -Infinity && hi === Infinity) transforms.push(['identity', prep(substitute(m.logp, new Map([[x.name, y]]))), false]);
   if (lo === 0 && hi === Infinity) {
-    transforms.push(['identity', substitute(m.logp, new Map([[x.name, y]])), true]);
+    transforms.push(['identity', prep(substitute(m.logp, new Map([[x.name, y]]))), true]);
     // y = log x: the density of y is p(e^y) e^y.
-    transforms.push(['log', add(substitute(m.logp, new Map([[x.name, call('exp', [y])]])), y), false]);
+    const logRanges: SymbolRanges = (n) => (n === y.name ? undefined : ranges(n));
+    transforms.push(['log', simplify(expandLogs(add(substitute(m.logp, new Map([[x.name, call('exp', [y])]])), y), logRanges), { ranges: logRanges }), false]);
   }
   const points = parameterPoints(m, 3, 777);
   const consts = constantValues(m);
@@ -192,12 +196,16 @@ function scaleCandidates(L: Expr, y: string, thetaDep: (e: Expr) => boolean, ran
     if (dataFactors.length !== 1) continue;
     const df = dataFactors[0]!;
     const k = df.kind === 'pow' && df.exp.kind === 'num' ? df.exp : ONE;
-    const others = node.factors.filter((f) => !dependsOn(f, y) && thetaDep(f));
-    if (others.length === 0) continue;
-    const g = mul(...others);
-    if (!isPositive(rangeOf(g, ranges))) continue;
-    // g · u^k = (u/s)^k  =>  s = g^(−1/k)
-    out.push(simplify(pow(g, div(num(-1), k)), { ranges }));
+    // The θ-dependent factors (σ in (x − μ)²/(ν σ²)), and all the factors (a fixed scale s = 2).
+    const thetaFactors = node.factors.filter((f) => !dependsOn(f, y) && thetaDep(f));
+    const allFactors = node.factors.filter((f) => !dependsOn(f, y) && f.kind !== 'num');
+    for (const others of [thetaFactors, allFactors]) {
+      if (others.length === 0) continue;
+      const g = mul(...others);
+      if (!isPositive(rangeOf(g, ranges))) continue;
+      // g · u^k = (u/s)^k  =>  s = g^(−1/k)
+      out.push(simplify(pow(g, div(num(-1), k)), { ranges }));
+    }
   }
   for (const node of nodes(L)) {
     // (e^y/λ)^k = e^(k (y − log λ)): a θ-dependent positive exponent k gives s = 1/k.
@@ -245,7 +253,14 @@ function recognise(
       return { name: t.name, I: t.I, halfLine };
     }
   }
-  if (halfLine) return undefined;
+  if (halfLine) {
+    // |z| for a symmetric z: f0(z) = log 2 + g(z) on z > 0 has the scale information of g.
+    const full = recognise(f, point, consts, false, values.map((v) => v - Math.LN2), probes);
+    if (full !== undefined && full.I[1] === ZERO && ['normal', 'Laplace', 'logistic'].some((n) => full.name === n || full.name.startsWith('Student-t'))) {
+      return { name: `half-${full.name}`, I: [ZERO, ZERO, full.I[2]], halfLine: true };
+    }
+    return undefined;
+  }
   // Student-t: the data enters as c · log(a + b z²) with c = −(ν + 1)/2 and ν = a/b.
   const f0 = simplify(substitute(f, new Map([...point].filter(([k]) => !consts.has(k)).map(([k, v]) => [k, num(Math.round(v * 1e6), 1e6)]))));
   const lin = linearize(f0, [Z.name]);
