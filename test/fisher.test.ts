@@ -8,7 +8,7 @@ import { children, type Expr } from '../src/expr/expr';
 import { printExpr } from '../src/expr/print';
 import { FAMILIES } from '../src/families/index';
 import { fisher } from '../src/fisher/fisher';
-import { expectation as numericExpectation } from '../src/fisher/numeric';
+import { expectation as numericExpectation, numericFisher } from '../src/fisher/numeric';
 import type { Model } from '../src/lang/model';
 import { parse, parseExpr } from '../src/lang/parse';
 import { envOf, expectation, familyText, randomParams, rng, seedOf } from './helpers/fisher-check';
@@ -76,6 +76,26 @@ describe.runIf(cases.length > 0)('reference cases (../shared/cases)', () => {
           expect(simpler, `${c.id}[${i}][${j}]: ${printExpr(e!)} vs ${c.fisher![i]![j]}`).toBe(true);
         }),
       );
+    });
+  }
+});
+
+describe.runIf(cases.length > 0)('numeric reference cases (../shared/cases)', () => {
+  for (const c of cases.filter((c) => !c.closed_form)) {
+    it(`${c.id}: within 1e-8 relative of the reference at every check point`, () => {
+      const m = parse(c.model);
+      (c as Case & { reference_at_points: number[][][] }).reference_at_points.forEach((ref, k) => {
+        const at = new Map(Object.entries(c.check_points[k]!));
+        const r = fisher(m, { at, numeric: numericFisher });
+        expect(r.closedForm).toBe(false);
+        r.value!.forEach((row, i) =>
+          row.forEach((v, j) => {
+            expect(Math.abs(v - ref[i]![j]!) / Math.abs(ref[i]![j]!), `${c.id} at ${JSON.stringify(c.check_points[k])}`).toBeLessThanOrEqual(1e-8);
+            // The reported error is honest: at least the actual error.
+            expect(r.error![i]![j]!).toBeGreaterThanOrEqual(Math.abs(v - ref[i]![j]!) * 0.1);
+          }),
+        );
+      });
     });
   }
 });

@@ -217,17 +217,24 @@ function runFisher(modelArg: string, o: FisherCliOptions): number {
     print(`# method: ${r.method}${r.estimator === 'score-outer-product' ? ' (as E[score scoreᵀ])' : ''}`);
     if (r.closedForm) print(printMatrix(r.matrix as Expr[][], true));
     else {
-      print(`# no closed form for ${r.matrix.flatMap((row, i) => row.map((e, j) => (e === null && j >= i ? `(${r.params[i]}, ${r.params[j]})` : ''))).filter((x) => x !== '').join(', ')}${at === undefined ? ': give --at to evaluate numerically' : ''}`);
-      print(`[${r.matrix.map((row, i) => `[${row.map((e, j) => (e === null ? `E(${printExpr(r.targets[i]![j]!)})` : printExpr(e))).join(', ')}]`).join(',\n ')}]`);
+      const irregular = (i: number, j: number): boolean => r.irregular.includes(r.params[i]!) || r.irregular.includes(r.params[j]!);
+      const pairs = (keep: (i: number, j: number) => boolean): string =>
+        r.matrix.flatMap((row, i) => row.map((e, j) => (e === null && j >= i && keep(i, j) ? `(${r.params[i]}, ${r.params[j]})` : ''))).filter((x) => x !== '').join(', ');
+      const open = pairs((i, j) => !irregular(i, j));
+      const undefinedPairs = pairs(irregular);
+      if (undefinedPairs !== '') print(`# undefined for ${undefinedPairs}: the support depends on ${r.irregular.join(', ')}, so the regularity conditions fail`);
+      if (open !== '') print(`# no closed form for ${open}${at === undefined ? ': give --at to evaluate numerically' : ''}`);
+      print(`[${r.matrix.map((row, i) => `[${row.map((e, j) => (e !== null ? printExpr(e) : irregular(i, j) ? 'undefined' : `E(${printExpr(r.targets[i]![j]!)})`)).join(', ')}]`).join(',\n ')}]`);
     }
   }
   if (r.value !== undefined && at !== undefined) {
-    const rows = r.value.map((row) => `[${row.map(fmtNumber).join(', ')}]`);
+    const show = (x: number): string => (Number.isNaN(x) ? 'undefined' : fmtNumber(x));
+    const rows = r.value.map((row) => `[${row.map(show).join(', ')}]`);
     const prefix = o.latex ? '%' : '#';
     print(`${prefix} at ${fmtPoint(at)}`);
     print(`${o.latex ? '% ' : ''}[${rows.join(o.latex ? ', ' : ',\n ')}]`);
-    if (!r.closedForm && r.error !== undefined) print(`${prefix} error estimate: [${r.error.map((row) => `[${row.map((x) => x.toExponential(1)).join(', ')}]`).join(', ')}]`);
-  } else if (!r.closedForm && at === undefined && !o.latex) {
+    if (!r.closedForm && r.error !== undefined) print(`${prefix} error estimate: [${r.error.map((row) => `[${row.map((x) => (Number.isNaN(x) ? '-' : x.toExponential(1))).join(', ')}]`).join(', ')}]`);
+  } else if (!r.closedForm && at === undefined && !o.latex && r.matrix.some((row, i) => row.some((e, j) => e === null && !r.irregular.includes(r.params[i]!) && !r.irregular.includes(r.params[j]!)))) {
     process.stderr.write('note: some entries have no closed form; add --at to evaluate them numerically\n');
   }
   if (checks !== undefined) {

@@ -51,6 +51,8 @@ export interface FisherResult {
   /** −E[Hessian], or E[score scoreᵀ] where the log-density is not smooth in θ. */
   readonly estimator: Estimator;
   readonly warnings: string[];
+  /** Parameters that move the support (regularity fails): their entries carry no number. */
+  readonly irregular: string[];
   /** The quantity each entry is the expectation of. */
   readonly targets: Expr[][];
   readonly value?: number[][];
@@ -157,16 +159,15 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   let numericMethod: string | undefined;
   if (options.at !== undefined) {
     const env = new Map([...constantValues(m), ...options.at]);
-    if (closedForm && irregular.size === 0) {
-      value = matrix.map((r) => r.map((e) => evaluate(e!, env)));
-      error = matrix.map((r) => r.map(() => 0));
-    } else if (options.numeric !== undefined && irregular.size < n) {
-      const num = options.numeric(m, targets, env);
+    const num = anyOpen() && options.numeric !== undefined ? options.numeric(m, targets, env) : undefined;
+    if (num !== undefined) {
       numericMethod = num.method;
-      value = matrix.map((r, i) => r.map((e, j) => (e !== null ? evaluate(e, env) : open(i, j) ? num.value[i]![j]! : NaN)));
-      error = matrix.map((r, i) => r.map((e, j) => (e !== null ? 0 : open(i, j) ? num.error[i]![j]! : NaN)));
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (open(i, j)) methods[i]![j] = num.method;
       used.add('numeric');
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (open(i, j)) methods[i]![j] = num.method;
+    }
+    if (!anyOpen() || num !== undefined) {
+      value = matrix.map((r, i) => r.map((e, j) => (e !== null ? evaluate(e, env) : open(i, j) ? num!.value[i]![j]! : NaN)));
+      error = matrix.map((r, i) => r.map((e, j) => (e !== null ? 0 : open(i, j) ? num!.error[i]![j]! : NaN)));
     }
   }
   const method = RUNG_ORDER.filter((r) => used.has(r))
@@ -180,6 +181,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
     methods,
     estimator,
     warnings,
+    irregular: [...irregular],
     targets,
     ...(value !== undefined ? { value } : {}),
     ...(error !== undefined ? { error } : {}),

@@ -56,6 +56,8 @@ export interface FisherJSON {
   /** The rung of the ladder behind each entry. */
   methods: string[][];
   warnings: string[];
+  /** Parameters whose entries have no number because the support depends on them. */
+  irregular: string[];
   value?: (number | null)[][];
   error?: (number | null)[][];
 }
@@ -71,6 +73,7 @@ export function fisherToJSON(r: FisherResult): FisherJSON {
     latex: fisherLatex(r),
     methods: r.methods,
     warnings: r.warnings,
+    irregular: r.irregular,
   };
   if (r.value !== undefined) out.value = r.value.map((row) => row.map(finite));
   if (r.error !== undefined) out.error = r.error.map((row) => row.map(finite));
