@@ -390,17 +390,22 @@ export function mapBottomUp(e: Expr, f: (node: Expr, rebuilt: Expr) => Expr): Ex
   return done.get(e)!;
 }
 
-/** The names of the symbols in `e` (named constants such as pi included). */
-export function symbols(e: Expr, out: Set<string> = new Set()): Set<string> {
+/** The distinct subexpressions of `e` (itself included), each once, without recursion. */
+export function subexpressions(e: Expr): Set<Expr> {
   const seen = new Set<Expr>();
   const stack = [e];
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
-    if (n.kind === 'sym') out.add(n.name);
-    else stack.push(...children(n));
+    stack.push(...children(n));
   }
+  return seen;
+}
+
+/** The names of the symbols in `e` (named constants such as pi included). */
+export function symbols(e: Expr, out: Set<string> = new Set()): Set<string> {
+  for (const n of subexpressions(e)) if (n.kind === 'sym') out.add(n.name);
   return out;
 }
 
@@ -410,17 +415,7 @@ export function dependsOn(e: Expr, name: string): boolean {
 }
 
 /** Number of distinct nodes in `e` (its size as a DAG). */
-export function size(e: Expr): number {
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    stack.push(...children(n));
-  }
-  return seen.size;
-}
+export const size = (e: Expr): number => subexpressions(e).size;
 
 /** Substitute symbols by expressions, simultaneously. */
 export function substitute(e: Expr, map: ReadonlyMap<string, Expr>): Expr {

@@ -21,13 +21,13 @@ import {
   ZERO,
   add,
   call,
-  children,
   dependsOn,
   div,
   mul,
   num,
   pow,
   substitute,
+  subexpressions,
   sym,
   symbols,
   type Expr,
@@ -224,17 +224,7 @@ function scaleCandidates(L: Expr, y: string, thetaDep: (e: Expr) => boolean, ran
   return unique(out);
 }
 
-function nodes(e: Expr): Expr[] {
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    stack.push(...children(n));
-  }
-  return [...seen];
-}
+const nodes = (e: Expr): Expr[] => [...subexpressions(e)];
 
 const unique = (xs: Expr[]): Expr[] => [...new Set(xs)];
 
