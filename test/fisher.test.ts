@@ -169,6 +169,9 @@ const RAW: Array<[string, string[][] | null]> = [
   ['data x in positive; param lam in positive; param k in positive; logp = log(k/lam) + (k-1)*log(x/lam) - (x/lam)^k', [['k^2/lam^2', '-(1 - euler_gamma)/lam'], ['-(1 - euler_gamma)/lam', '((1 - euler_gamma)^2 + pi^2/6)/k^2']]],
   // N(t, t^2), a curved family: 3/t^2.
   ['data x in real; param t in positive; logp = -log(2*pi)/2 - log(t) - (x - t)^2/(2*t^2)', [['3/t^2']]],
+  // Curved exponential families, through the log-partition of the full family.
+  ['data x in real; param theta; logp = -log(2*pi)/2 - log(abs(theta)) - (x - theta)^2/(2*theta^2)', [['3/theta^2']]],
+  ['data x in positive; param a in positive; logp = -lgamma(a) + (a-1)*log(x) - x*exp(-a) - a^2', [['a + 2 + trigamma(a)']]],
   ['data x in (-pi, pi); param kappa in positive; logp = kappa*cos(x) - log(2*pi) - log(besseli0(kappa))', [['1 - besseli1(kappa)/(kappa*besseli0(kappa)) - besseli1(kappa)^2/besseli0(kappa)^2']]],
 ];
 

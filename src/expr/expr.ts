@@ -288,6 +288,8 @@ export function pow(b: Expr, e: Expr): Expr {
   }
   if (b === ONE) return ONE;
   if (b === ZERO && e.kind === 'num' && qsign(e.value) > 0) return ZERO;
+  // |u|^(2k) = u^(2k).
+  if (b.kind === 'call' && b.fn === 'abs' && e.kind === 'num' && qisInt(e.value) && e.value.n % 2n === 0n) return pow(b.args[0]!, e);
   if (b === E) return call('exp', [e]);
   // exp(a)^y = exp(a y) for every real y, since exp(a) > 0.
   if (b.kind === 'call' && b.fn === 'exp') return call('exp', [mul(b.args[0]!, e)]);

@@ -20,6 +20,7 @@ import { simplify, tidy } from '../expr/simplify';
 import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, hessian, modelRanges, score } from './derivatives';
 import { combine, linearize, type Linear } from './linearize';
+import { exponentialFamilyMoments } from './expfamily';
 import { solveDetermined } from './linsolve';
 import { expectation, type NumericFisher } from './numeric';
 import { parameterPoints, vanishesAt } from './points';
@@ -59,7 +60,7 @@ export interface FisherResult {
   readonly error?: number[][];
 }
 
-const RUNG_ORDER = ['constant in the data', 'score identity', 'standardisation', 'numeric'];
+const RUNG_ORDER = ['constant in the data', 'score identity', 'log-partition', 'standardisation', 'numeric'];
 
 /**
  * The Fisher information matrix of one observation.
@@ -137,6 +138,18 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
         const [i, j] = key.split(',').map(Number) as [number, number];
         set(i, j, v, 'score identity');
       }
+      // Rung 2b: a curved exponential family, through the log-partition of its full family.
+      if (anyOpen()) {
+        const ef = exponentialFamilyMoments(m, ranges, points);
+        if (ef !== undefined) {
+          for (const [key, lin] of entryLin) {
+            const [i, j] = key.split(',').map(Number) as [number, number];
+            if (!open(i, j)) continue;
+            const v = combine(lin, (a) => known.get(a) ?? ef.moments.get(a));
+            if (v !== undefined) set(i, j, v, `log-partition (${ef.family} family)`);
+          }
+        }
+      }
     } catch (e) {
       if (!(e instanceof FisherError)) throw e;
     }
@@ -171,7 +184,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
     }
   }
   const method = RUNG_ORDER.filter((r) => used.has(r))
-    .map((r) => (r === 'standardisation' && standardName !== undefined ? `standardisation (${standardName})` : r === 'numeric' && numericMethod !== undefined ? numericMethod : r))
+    .map((r) => (r === 'standardisation' && standardName !== undefined ? `standardisation (${standardName})` : r === 'numeric' && numericMethod !== undefined ? numericMethod : r === 'log-partition' ? methods.flat().find((x) => x.startsWith('log-partition'))! : r))
     .join(' + ');
   return {
     params,
