@@ -212,8 +212,22 @@ function confirmNormalised(m: Model, at: ReadonlyMap<string, number> | undefined
   // state (one-hot categories), and a support that moves with θ has no safe random point.
   if (m.data.length !== 1 || m.data[0]!.support.kind === 'simplex') return;
   if (at === undefined && supportSymbols(m.data[0]!.support).some((s) => m.symbols.get(s)?.role === 'param')) return;
-  const env = at !== undefined ? new Map([...constantValues(m), ...at]) : parameterPoints(m, 1, 2024)[0]!;
-  expectation(m, [], env, 1e-8);
+  const [env, other] = at !== undefined ? [new Map([...constantValues(m), ...at]), parameterPoints(m, 1, 2024)[0]!] : parameterPoints(m, 2, 2024);
+  try {
+    expectation(m, [], env!, 1e-8);
+  } catch (e) {
+    if (!(e instanceof FisherError) || e.code !== 'bad-value') throw e;
+    // A mass that does not change with θ means a missing constant: say which.
+    let hint = '';
+    try {
+      const a = expectation(m, [], env!, 1e-8, false).mass;
+      const b = expectation(m, [], other!, 1e-8, false).mass;
+      if (Math.abs(a - b) <= 1e-7 * a) hint = `; the total does not depend on the parameters, so a constant is missing: add \`- log(${Number(a.toPrecision(10))})\` to logp`;
+    } catch {
+      /* no hint */
+    }
+    throw new FisherError('bad-value', `${e.message}${hint}`);
+  }
 }
 
 /** Does the log-density use a function whose derivative holds only almost everywhere, on θ? */
