@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { FisherError } from '../expr/errors';
 import { evaluate } from '../expr/evaluate';
-import type { Expr } from '../expr/expr';
+import { symbols, type Expr } from '../expr/expr';
 import { FUNCTIONS } from '../expr/functions';
 import { contains, formatInterval } from '../expr/interval';
 import { latexName, latexMatrix, latexVector } from '../expr/latex';
@@ -86,27 +86,13 @@ export function parseAt(m: Model, text: string): Map<string, number> {
 function requireValues(m: Model, es: readonly Expr[], at: ReadonlyMap<string, number>, what: string): void {
   const missing = new Set<string>();
   for (const e of es) {
-    for (const s of symbolsOf(e)) {
+    for (const s of symbols(e)) {
       if (!at.has(s) && m.symbols.get(s)?.role !== 'const' && m.symbols.has(s)) missing.add(s);
     }
   }
   if (missing.size > 0) {
     throw new FisherError('bad-option', `--at needs a value for ${[...missing].join(', ')} to evaluate the ${what} (e.g. --at ${[...missing].map((s) => `${s}=1`).join(',')})`);
   }
-}
-
-function symbolsOf(e: Expr): Set<string> {
-  const out = new Set<string>();
-  const stack: Expr[] = [e];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.kind === 'sym') out.add(n.name);
-    else if (n.kind === 'add') stack.push(...n.terms);
-    else if (n.kind === 'mul') stack.push(...n.factors);
-    else if (n.kind === 'pow') stack.push(n.base, n.exp);
-    else if (n.kind === 'call') stack.push(...n.args);
-  }
-  return out;
 }
 
 const fmtNumber = (x: number): string => (Number.isFinite(x) ? `${Number(x.toPrecision(12))}` : `${x}`);

@@ -4,7 +4,7 @@
  * numeric at random points of the parameter domains, so that a coefficient that is zero but not
  * recognised as such is never used as a pivot.
  */
-import { ZERO, add, div, mul, neg, type Expr } from '../expr/expr';
+import { ZERO, add, div, mul, neg, size, type Expr } from '../expr/expr';
 
 export interface LinearSystem {
   /** Rows: coefficient of each unknown (absent = 0). */
@@ -34,7 +34,7 @@ export function solveDetermined(
       if (used.has(i)) return;
       const c = r.coef.get(col);
       if (c === undefined || isZero(c)) return;
-      const l = String(c.id).length + sizeOf(c);
+      const l = size(c);
       if (l < bestLen) {
         best = i;
         bestLen = l;
@@ -63,18 +63,4 @@ export function solveDetermined(
     if (others.length === 0) out.set(col, row.rhs);
   }
   return out;
-}
-
-function sizeOf(e: Expr): number {
-  let n = 0;
-  const stack = [e];
-  while (stack.length > 0 && n < 1000) {
-    const x = stack.pop()!;
-    n++;
-    if (x.kind === 'add') stack.push(...x.terms);
-    else if (x.kind === 'mul') stack.push(...x.factors);
-    else if (x.kind === 'pow') stack.push(x.base, x.exp);
-    else if (x.kind === 'call') stack.push(...x.args);
-  }
-  return n;
 }
