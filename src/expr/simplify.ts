@@ -491,6 +491,11 @@ function recogniseSigmoid(e: Expr): Expr | undefined {
 }
 
 
+/** sum · factors without letting the constructors pull the sum's content back out. */
+function rawProduct(sum: Expr, factors: readonly Expr[]): Expr {
+  return factors.length === 0 ? sum : mul(sum, ...factors);
+}
+
 /**
  * The shortest of a few equivalent forms of a final result: the simplified sum, the same over a
  * common denominator (1/p + 1/(1 − p) = 1/(p (1 − p))), and with common factors taken out.
@@ -503,6 +508,16 @@ export function tidy(e: Expr, options: SimplifyOptions = {}): Expr {
   if (s.kind === 'mul' && s.factors.length === 2 && s.factors[0]!.kind === 'num' && s.factors[1]!.kind === 'add') {
     const [c, sum] = s.factors as [Num, Add];
     candidates.push(add(...sum.terms.map((t) => mul(c, t))));
+  }
+  // c·(a + b)·rest with the coefficient moved into the sum: (π² + 6 u²)/(6 b²) = (u² + π²/6)/b².
+  if (s.kind === 'mul' && s.factors[0]!.kind === 'num') {
+    const [c, ...rest] = s.factors as [Num, ...Expr[]];
+    const k = rest.findIndex((f) => f.kind === 'add');
+    if (k >= 0) {
+      const sum = rest[k] as Add;
+      const inner = add(...sum.terms.map((t) => mul(c, t)));
+      if (inner.kind === 'add') candidates.push(rawProduct(inner, rest.filter((_, i) => i !== k)));
+    }
   }
   const r = rationalForm(s);
   if (r !== undefined && r !== s) candidates.push(simplify(simplifyNumerator(r), options));
