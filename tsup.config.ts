@@ -14,7 +14,7 @@ export default defineConfig([
   },
   {
     // The command: one ESM file with everything bundled, for a fast cold start.
-    entry: { cli: 'src/cli/main.ts' },
+    entry: { cli: 'src/cli/main.ts', 'mc-worker': 'src/cli/mc-worker.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

@@ -13,4 +13,4 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 const { main } = await import(cli.href);
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

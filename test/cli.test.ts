@@ -26,10 +26,28 @@ function run(...argv: string[]): { code: number; out: string; err: string } {
     const code = main(argv, (s) => {
       out += `${s}\n`;
     });
+    if (typeof code !== 'number') throw new Error('use runAsync for a verb that runs asynchronously');
     return { code, out, err };
   } finally {
     spy.mockRestore();
     spyOut.mockRestore();
+  }
+}
+
+async function runAsync(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+  try {
+    const code = await main(argv, (s) => {
+      out += `${s}\n`;
+    });
+    return { code, out, err };
+  } finally {
+    spy.mockRestore();
   }
 }
 

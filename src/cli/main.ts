@@ -14,6 +14,10 @@ import { printExpr, printMatrix } from '../expr/print';
 import { FAMILIES } from '../families/index';
 import { constantValues, evaluateAt, hessian, score } from '../fisher/derivatives';
 import { fisher } from '../fisher/fisher';
+import { empiricalFisher } from '../fisher/empirical';
+import { monteCarloFisher, type McEstimator } from '../fisher/montecarlo';
+import { parallelMonteCarlo } from './parallel';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { fisherLatex, fisherToJSON, toJSON } from '../fisher/json';
 import { checkFisher } from '../fisher/check';
 import { numericFisher } from '../fisher/numeric';
@@ -170,6 +174,109 @@ function runHessian(modelArg: string, o: OutputOptions): void {
 
 interface FisherCliOptions extends OutputOptions {
   check?: boolean;
+  mc?: string;
+  seed?: string;
+  estimator?: string;
+  quiet?: boolean;
+  workers?: string;
+  data?: string;
+}
+
+function positiveInteger(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text.replace(/_/g, ''));
+  if (!Number.isFinite(v) || v < 1 || !Number.isInteger(v)) throw new FisherError('bad-option', `${what} must be a whole number of at least 1, got '${text}'`);
+  return v;
+}
+
+/** A progress bar on standard error for runs over a second, when it is a terminal. */
+function progressBar(quiet: boolean | undefined): ((done: number, total: number) => void) | undefined {
+  if (quiet || !process.stderr.isTTY) return undefined;
+  const start = Date.now();
+  let shown = false;
+  return (done, total) => {
+    if (Date.now() - start < 1000 && done < total) return;
+    shown = true;
+    const width = 30;
+    const filled = Math.round((width * done) / total);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} draws`);
+    if (done >= total && shown) process.stderr.write('\n');
+  };
+}
+
+async function runMonteCarlo(m: Model, source: string, o: FisherCliOptions): Promise<number> {
+  if (o.at === undefined) throw new FisherError('bad-option', '--mc needs --at with the parameter values to sample at');
+  const at = parseParamsAt(m, o.at);
+  const n = positiveInteger(o.mc, '--mc', 1);
+  const seed = positiveInteger(o.seed, '--seed', 1);
+  if (o.estimator !== undefined && o.estimator !== 'score' && o.estimator !== 'hessian') {
+    throw new FisherError('bad-option', `--estimator must be 'score' or 'hessian', got '${o.estimator}'`);
+  }
+  const estimator = o.estimator as McEstimator | undefined;
+  const onProgress = progressBar(o.quiet);
+  const workers = positiveInteger(o.workers, '--workers', 0 || 1);
+  const useWorkers = o.workers !== undefined ? workers > 1 : n >= 400_000;
+  const r = useWorkers
+    ? await parallelMonteCarlo(m, source, at, { n, seed, ...(estimator !== undefined ? { estimator } : {}), ...(o.workers !== undefined ? { workers } : {}), ...(onProgress !== undefined ? { onProgress } : {}) }, new URL('./mc-worker.js', import.meta.url))
+    : monteCarloFisher(m, at, { n, seed, ...(estimator !== undefined ? { estimator } : {}), ...(onProgress !== undefined ? { onProgress } : {}) });
+  const method = `monte-carlo (${r.n} draws, seed ${r.seed}, ${r.sampler}, ${r.estimator === 'hessian' ? 'mean of −H' : 'mean of s sᵀ'}${r.controlVariates ? ', the score as control variates' : ''})`;
+  if (o.json) {
+    print(JSON.stringify({ params: r.params, method: 'monte-carlo', closedForm: false, estimator: r.estimator, n: r.n, seed: r.seed, sampler: r.sampler, value: r.value, stderr: r.stderr, estimates: r.estimates, warnings: m.warnings }, null, 2));
+    return 0;
+  }
+  for (const w of m.warnings) process.stderr.write(`warning: ${w}\n`);
+  print(`# Fisher information of one observation, in the order (${r.params.join(', ')})`);
+  print(`# method: ${method}`);
+  print(`# at ${fmtPoint(at)}`);
+  print(`[${r.value.map((row) => `[${row.map(fmtNumber).join(', ')}]`).join(',\n ')}]`);
+  print(`# standard error: [${r.stderr.map((row) => `[${row.map((x) => x.toExponential(2)).join(', ')}]`).join(', ')}]`);
+  return 0;
+}
+
+/** The empirical Fisher information of a data set: the mean of s sᵀ over its rows, at θ. */
+function runEmpirical(m: Model, o: FisherCliOptions): number {
+  if (o.at === undefined) throw new FisherError('bad-option', '--data needs --at with the parameter values');
+  const at = parseParamsAt(m, o.at);
+  const rows = readCsv(o.data!, m);
+  const r = empiricalFisher(m, rows, at);
+  if (o.json) {
+    print(JSON.stringify({ params: r.params, method: 'empirical', quantity: 'empirical Fisher information: mean of score outer products over the data set', rows: r.rows, value: r.value, stderr: r.stderr, observed: r.observed }, null, 2));
+    return 0;
+  }
+  print(`# empirical Fisher information (mean of s sᵀ over ${r.rows} rows of ${o.data}), in the order (${r.params.join(', ')}); not the expected information`);
+  print(`# at ${fmtPoint(at)}`);
+  print(`[${r.value.map((row) => `[${row.map(fmtNumber).join(', ')}]`).join(',\n ')}]`);
+  print(`# standard error: [${r.stderr.map((row) => `[${row.map((x) => x.toExponential(2)).join(', ')}]`).join(', ')}]`);
+  if (r.observed !== null) print(`# observed information (mean of −H over the rows): [${r.observed.map((row) => `[${row.map(fmtNumber).join(', ')}]`).join(', ')}]`);
+  return 0;
+}
+
+function readCsv(path: string, m: Model): Array<Map<string, number>> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new FisherError('io', `cannot read the data file ${path}`);
+  }
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  } catch (e) {
+    throw new FisherError('io', `${path} is not a CSV file with a header row: ${(e as Error).message}`);
+  }
+  const need = [...m.data, ...m.givens].map((d) => d.name);
+  const header = records.length > 0 ? Object.keys(records[0]!) : [];
+  const missing = need.filter((n) => !header.includes(n));
+  if (missing.length > 0) throw new FisherError('io', `${path} has no column ${missing.map((x) => `'${x}'`).join(', ')} (its header: ${header.join(', ')})`);
+  return records.map((rec, i) =>
+    new Map(
+      need.map((name) => {
+        const v = Number(rec[name]);
+        if (rec[name] === '' || !Number.isFinite(v)) throw new FisherError('io', `${path}, row ${i + 2}, column '${name}': '${rec[name]}' is not a number`);
+        return [name, v];
+      }),
+    ),
+  );
 }
 
 /** `--at` for the Fisher matrix: parameters (and covariates) only, since it is an expectation over the data. */
@@ -246,6 +353,7 @@ function runFunctions(): void {
 }
 
 let exitCode = 0;
+let pending: Promise<number> | undefined;
 let out: (s: string) => void = (s) => process.stdout.write(`${s}\n`);
 const print = (s: string): void => out(s);
 
@@ -276,9 +384,20 @@ function program(): Command {
     .option('--json', 'print one JSON object: {"params", "method", "closedForm", "matrix", "latex", "value", "error", ...}')
     .option('--at <values>', 'evaluate at parameter values, e.g. --at mu=0,sigma=2 (numerically where there is no closed form)')
     .option('--check', 'check the result: symmetric, positive semi-definite, E[score] = 0 and E[s sᵀ] = −E[H] by quadrature')
+    .option('--mc <N>', 'estimate by Monte Carlo from N draws (with --at), with a standard error per entry')
+    .option('--seed <S>', 'seed of the Monte Carlo draws (default 1); the same seed gives the same numbers')
+    .option('--estimator <kind>', "Monte Carlo estimator: 'hessian' (mean of -H, the default where log p is smooth) or 'score' (mean of s sᵀ)")
+    .option('--workers <K>', 'worker threads for --mc (default: all cores for 400000 draws or more)')
+    .option('--quiet', 'no progress bar')
+    .option('--data <file.csv>', 'the empirical Fisher information of a data set (a CSV with a header row naming the data columns), with --at')
     .addHelpText('after', `\n${MODEL_HELP}`)
     .action((m: string, o: FisherCliOptions) => {
-      exitCode = runFisher(m, o);
+      if (o.mc !== undefined && o.data !== undefined) throw new FisherError('bad-option', '--mc and --data are different quantities: give one');
+      if (o.data !== undefined) exitCode = runEmpirical(loadModel(m), o);
+      else if (o.mc !== undefined) {
+        const text = readModelArgument(m);
+        pending = runMonteCarlo(loadModel(m), text, o);
+      } else exitCode = runFisher(m, o);
     });
   p.command('families')
     .description('list the built-in families usable as x ~ Family(...)')
@@ -292,27 +411,35 @@ function program(): Command {
  * Run the CLI on argv (without `node` and the script); returns the exit code.
  * Output goes to the given writer (standard output by default).
  */
-export function main(argv: readonly string[], write?: (s: string) => void): number {
+export function main(argv: readonly string[], write?: (s: string) => void): number | Promise<number> {
   if (write !== undefined) out = write;
   exitCode = 0;
+  pending = undefined;
   try {
     program().parse([...argv], { from: 'user' });
+    const p = pending as Promise<number> | undefined;
+    if (p !== undefined) return p.catch((e: unknown) => report(e));
     return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return 2;
-    }
-    if (e instanceof FisherError) {
-      process.stderr.write(`${e.format()}\n`);
-      return 2;
-    }
-    if (e instanceof RangeError && /Maximum call stack|Invalid array length|too large/.test(e.message)) {
-      process.stderr.write(`error: the expression is too large to handle (${e.message})\n`);
-      return 2;
-    }
-    process.stderr.write(`internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in fisherlab; please report it with the command you ran.\n`);
-    if (process.env.FISHERLAB_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-    return 1;
+    return report(e);
   }
+}
+
+/** One message for the error, and the exit code: 0 for help, 2 for user errors, 1 for bugs. */
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof FisherError) {
+    process.stderr.write(`${e.format()}\n`);
+    return 2;
+  }
+  if (e instanceof RangeError && /Maximum call stack|Invalid array length|too large/.test(e.message)) {
+    process.stderr.write(`error: the expression is too large to handle (${e.message})\n`);
+    return 2;
+  }
+  process.stderr.write(`internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in fisherlab; please report it with the command you ran.\n`);
+  if (process.env.FISHERLAB_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  return 1;
 }

@@ -231,7 +231,7 @@ function confirmNormalised(m: Model, at: ReadonlyMap<string, number> | undefined
 }
 
 /** Does the log-density use a function whose derivative holds only almost everywhere, on θ? */
-function isNonsmooth(logp: Expr, params: readonly string[]): boolean {
+export function isNonsmooth(logp: Expr, params: readonly string[]): boolean {
   let found = false;
   mapBottomUp(logp, (node) => {
     if (node.kind === 'call' && FUNCTIONS.get(node.fn)?.nonsmooth && params.some((p) => symbols(node).has(p))) found = true;

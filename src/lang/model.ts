@@ -56,6 +56,15 @@ export interface Model {
   readonly symbols: ReadonlyMap<string, Declaration>;
   /** True when the log-density comes only from `~` lines (built-in families, normalised by construction). */
   readonly familiesOnly: boolean;
+  /** The `~` lines in order: which family draws which data, with what arguments (for sampling). */
+  readonly draws: ReadonlyArray<Draw>;
+}
+
+/** One `~` line: `data ~ family(args)`, the arguments as expressions in the model's symbols. */
+export interface Draw {
+  readonly family: string;
+  readonly args: readonly Expr[];
+  readonly data: readonly string[];
 }
 
 /** Parameter names in order. */

@@ -32,7 +32,7 @@ import { printExpr } from '../expr/print';
 import { FAMILIES, familyNames, type FamilyDef } from '../families/index';
 import grammar from './grammar';
 import { KEYWORD_SET, lexer } from './lexer';
-import { supportSymbols, type Constant, type Declaration, type Model, type Role, type Support } from './model';
+import { supportSymbols, type Constant, type Declaration, type Draw, type Model, type Role, type Support } from './model';
 import type { Name, Statement, SyntaxExpr, SyntaxSupport } from './syntax';
 
 const compiled = nearley.Grammar.fromCompiled(grammar as unknown as nearley.CompiledRules);
@@ -228,6 +228,7 @@ class Builder {
   readonly order: Declaration[] = [];
   readonly warnings: string[] = [];
   readonly logpTerms: Expr[] = [];
+  readonly draws: Draw[] = [];
   logpSeen: Span | undefined;
 
   constructor(
@@ -557,6 +558,7 @@ class Builder {
       map.set(fd.name, sym(n.name));
     });
     this.logpTerms.push(substitute(fam.logp, map));
+    this.draws.push({ family: def.name, args: fparams.map((fp) => map.get(fp.name)!), data: st.names.map((n) => n.name) });
   }
 
   finish(): Model {
@@ -593,6 +595,7 @@ class Builder {
       warnings: this.warnings,
       symbols: this.scope.decls,
       familiesOnly: this.logpSeen === undefined,
+      draws: this.draws,
     };
   }
 }
