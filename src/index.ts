@@ -19,3 +19,9 @@ export { expectation, numericFisher, type Expectation, type NumericFisher } from
 export { checkFisher, type Check } from './fisher/check';
 export { linearize } from './fisher/linearize';
 export { standardise, type Standardisation } from './fisher/standardize';
+export { monteCarloFisher, monteCarloPlan, finish as finishMonteCarlo, type MonteCarloOptions, type MonteCarloResult, type McEstimator, type ChunkSums, type McPlan } from './fisher/montecarlo';
+export { dataSampler, type DataSampler } from './fisher/sample';
+export { empiricalFisher, type EmpiricalFisher } from './fisher/empirical';
+export { compile, type Compiled } from './expr/compile';
+export { Rng } from './numeric/random';
+export { SAMPLERS } from './families/samplers';

@@ -215,7 +215,7 @@ async function runMonteCarlo(m: Model, source: string, o: FisherCliOptions): Pro
   const estimator = o.estimator as McEstimator | undefined;
   const onProgress = progressBar(o.quiet);
   const workers = positiveInteger(o.workers, '--workers', 0 || 1);
-  const useWorkers = o.workers !== undefined ? workers > 1 : n >= 400_000;
+  const useWorkers = o.workers !== undefined ? workers > 1 : n >= 2_000_000;
   const r = useWorkers
     ? await parallelMonteCarlo(m, source, at, { n, seed, ...(estimator !== undefined ? { estimator } : {}), ...(o.workers !== undefined ? { workers } : {}), ...(onProgress !== undefined ? { onProgress } : {}) }, new URL('./mc-worker.js', import.meta.url))
     : monteCarloFisher(m, at, { n, seed, ...(estimator !== undefined ? { estimator } : {}), ...(onProgress !== undefined ? { onProgress } : {}) });
@@ -387,7 +387,7 @@ function program(): Command {
     .option('--mc <N>', 'estimate by Monte Carlo from N draws (with --at), with a standard error per entry')
     .option('--seed <S>', 'seed of the Monte Carlo draws (default 1); the same seed gives the same numbers')
     .option('--estimator <kind>', "Monte Carlo estimator: 'hessian' (mean of -H, the default where log p is smooth) or 'score' (mean of s sᵀ)")
-    .option('--workers <K>', 'worker threads for --mc (default: all cores for 400000 draws or more)')
+    .option('--workers <K>', 'worker threads for --mc (default: all cores for 2000000 draws or more)')
     .option('--quiet', 'no progress bar')
     .option('--data <file.csv>', 'the empirical Fisher information of a data set (a CSV with a header row naming the data columns), with --at')
     .addHelpText('after', `\n${MODEL_HELP}`)

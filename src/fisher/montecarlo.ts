@@ -108,31 +108,48 @@ export function monteCarloPlan(m: Model, at: ReadonlyMap<string, number>): McPla
   const sampler = dataSampler(m, env);
   const dim = exprs.length;
   const y = new Float64Array(dim);
-  const draw = new Float64Array(dataNames.length);
+  const kernel = chunkKernel(p, dim);
   const runChunk = (chunk: number, size: number, seed: number): ChunkSums => {
     const rng = new Rng(seed, chunk);
     sampler.restart?.(rng);
     const sum = new Float64Array(dim);
     const cross = new Float64Array(dim * dim);
-    let n = 0;
-    for (let t = 0; t < size; t++) {
-      sampler.sample(rng, draw);
-      for (let k = 0; k < draw.length; k++) v[k] = draw[k]!;
-      compiled.run(v, y);
-      let finite = true;
-      for (let k = 0; k < dim; k++) if (!Number.isFinite(y[k]!)) finite = false;
-      if (!finite) continue; // a draw where log p is not differentiable (a null set), e.g. x = mu
-      n++;
-      for (let j = 0; j < dim; j++) {
-        const yj = y[j]!;
-        sum[j]! += yj;
-        const row = j * dim;
-        for (let k = j; k < dim; k++) cross[row + k]! += yj * y[k]!;
-      }
-    }
+    const n = kernel(rng, size, sampler.sample, compiled.run, v, y, sum, cross);
     return { n, sum, cross };
   };
   return { p, q, dim, runChunk, sampler: sampler.method, hasHessian: h !== undefined, markov: sampler.restart !== undefined, smooth: !isNonsmooth(m.logp, params) };
+}
+
+type Kernel = (
+  rng: Rng,
+  size: number,
+  sample: (rng: Rng, out: Float64Array) => void,
+  run: (v: Float64Array, out: Float64Array) => void,
+  v: Float64Array,
+  y: Float64Array,
+  sum: Float64Array,
+  cross: Float64Array,
+) => number;
+
+/**
+ * The inner loop of a chunk, unrolled for the dimensions at hand: draw, evaluate, skip a draw
+ * with a non-finite value (a null set where log p is not differentiable), and accumulate only the
+ * moments the estimates use (the score times everything, for control variates; squares of the
+ * rest). The generated source holds numeric indices only.
+ */
+function chunkKernel(p: number, dim: number): Kernel {
+  const ys = Array.from({ length: dim }, (_, k) => `y${k}`);
+  const lines: string[] = [];
+  lines.push(`let n = 0;`, `for (let t = 0; t < size; t++) {`, `sample(rng, v);`, `run(v, y);`);
+  lines.push(`const ${ys.map((name, k) => `${name} = y[${k}]`).join(', ')};`);
+  lines.push(`if ((${ys.map((name) => `${name} * 0`).join(' + ')}) !== 0) continue;`, `n++;`);
+  for (let j = 0; j < dim; j++) lines.push(`sum[${j}] += y${j};`);
+  for (let j = 0; j < dim; j++) {
+    if (j < p) for (let k = j; k < dim; k++) lines.push(`cross[${j * dim + k}] += y${j} * y${k};`);
+    else lines.push(`cross[${j * dim + j}] += y${j} * y${j};`);
+  }
+  lines.push(`}`, `return n;`);
+  return new Function('rng', 'size', 'sample', 'run', 'v', 'y', 'sum', 'cross', lines.join('\n')) as Kernel;
 }
 
 /** Add chunk sums in order (into `into`). */

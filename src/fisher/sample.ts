@@ -181,6 +181,12 @@ function familySampler(m: Model, env: ReadonlyMap<string, number>): DataSampler 
     const buf = new Float64Array(slots.length);
     return { sampler, fixed, dynamic, args, slots, buf, names: draw.data };
   });
+  const only = steps[0]!;
+  if (steps.length === 1 && only.fixed !== undefined && only.slots.every((slot, i) => slot === i)) {
+    // One family with fixed arguments: it writes the data straight into place.
+    const { sampler, fixed } = only;
+    return { method: 'family samplers', sample: (rng, out) => sampler(rng, fixed, out) };
+  }
   return {
     method: 'family samplers',
     sample: (rng, out) => {
