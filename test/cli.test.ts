@@ -227,3 +227,59 @@ describe('fisherlab fisher', () => {
     expect(() => katex.renderToString(r.out.trim().split('\n')[0]!, { throwOnError: true, displayMode: true })).not.toThrow();
   });
 });
+
+describe('fisherlab fisher --mc', () => {
+  it('--json gives value and stderr matrices and method "monte-carlo"', async () => {
+    const r = await runAsync('fisher', 'x ~ Gamma(a, b)', '--mc', '100000', '--seed', '3', '--at', 'a=2.5,b=1.5', '--estimator', 'score', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.method).toBe('monte-carlo');
+    expect(j.closedForm).toBe(false);
+    expect(j.n).toBe(100000);
+    // Within 4 standard errors of the closed form [[trigamma(2.5), -1/1.5], [-1/1.5, 2.5/1.5^2]].
+    const ref = [[0.49035775610023485, -1 / 1.5], [-1 / 1.5, 2.5 / 2.25]];
+    for (let i = 0; i < 2; i++) for (let k = 0; k < 2; k++) expect(Math.abs(j.value[i][k] - ref[i]![k]!)).toBeLessThanOrEqual(4 * j.stderr[i][k]);
+  });
+
+  it('refuses bad options with exit 2', async () => {
+    for (const [args, msg] of [
+      [['--mc', '1000'], /--mc needs --at/],
+      [['--mc', 'lots', '--at', 'a=1,b=1'], /--mc must be a whole number/],
+      [['--mc', '1000', '--at', 'a=1,b=1', '--estimator', 'both'], /--estimator must be/],
+    ] as const) {
+      const r = await runAsync('fisher', 'x ~ Gamma(a, b)', ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+  });
+
+  it('the empirical Fisher of a CSV data set is a separate, named quantity', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fisherlab-'));
+    const f = join(dir, 'counts.csv');
+    writeFileSync(f, 'x,other\n0,a\n3,b\n5,c\n2,d\n');
+    const r = run('fisher', 'x ~ Poisson(lam)', '--data', f, '--at', 'lam=2.5', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.quantity).toMatch(/empirical Fisher information/);
+    const want = [0, 3, 5, 2].reduce((a, x) => a + (x / 2.5 - 1) ** 2, 0) / 4;
+    expect(j.value[0][0]).toBeCloseTo(want, 12);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'y\n1\n2\n');
+    const e = run('fisher', 'x ~ Poisson(lam)', '--data', bad, '--at', 'lam=2.5');
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/has no column 'x'/);
+  });
+});
+
+describe('the installed binary, Monte Carlo across workers', () => {
+  const bin = join(root, 'bin/fisherlab.js');
+  const built = existsSync(join(root, 'dist/mc-worker.js'));
+  it.runIf(built)('gives the same numbers for the same seed with 1 or 3 workers', () => {
+    const go = (workers: string): string => {
+      const r = spawnSync(process.execPath, [bin, 'fisher', 'x ~ Weibull(k, l)', '--mc', '300000', '--seed', '5', '--at', 'k=1.5,l=2', '--workers', workers, '--json'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).value;
+    };
+    expect(go('3')).toEqual(go('1'));
+  });
+});
