@@ -4,9 +4,10 @@
 // tolerances are 5 standard errors (or, for chi-square statistics, 5 standard deviations of the
 // statistic's null distribution above its mean).
 import { describe, expect, it } from 'vitest';
+import { familyNames } from '../src/families/index';
 import { SAMPLERS } from '../src/families/samplers';
 import { Rng, ZIGGURAT_R, fdlibmAtan } from '../src/numeric/random';
-import { besselI0, besselI1, erf, erfc, lchoose, lfact, lgamma } from '../src/numeric/special';
+import { besselI0e, besselI1e, erf, erfc, lchoose, lfact, lgamma } from '../src/numeric/special';
 
 const N = 200_000;
 const EULER_GAMMA = 0.5772156649015329;
@@ -41,6 +42,11 @@ function moments(xs: Float64Array): Moments {
 function within5(what: string, actual: number, expected: number, se: number): void {
   const z = (actual - expected) / se;
   expect(Math.abs(z), `${what}: ${actual} vs ${expected} (${z.toFixed(2)} standard errors)`).toBeLessThanOrEqual(5);
+}
+
+/** A cheap assertion for hot loops (expect() costs microseconds per call). */
+function check(cond: boolean, msg: () => string): void {
+  if (!cond) throw new Error(msg());
 }
 
 function checkMean(what: string, xs: Float64Array, mean: number, variance: number): void {
@@ -87,48 +93,48 @@ function sampleVec(family: string, args: readonly number[], d: number, n = N, se
   return cols;
 }
 
-function covariance(a: Float64Array, b: Float64Array): number {
+/** The sample covariance and its standard error (from the spread of the centred products). */
+function covariance(a: Float64Array, b: Float64Array): { cov: number; se: number } {
   const ma = moments(a).mean;
   const mb = moments(b).mean;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - ma) * (b[i]! - mb);
-  return s / (a.length - 1);
+  const prod = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) prod[i] = (a[i]! - ma) * (b[i]! - mb);
+  const m = moments(prod);
+  return { cov: m.mean, se: Math.sqrt(m.variance / a.length) };
 }
 
 /**
- * Pearson's chi-square statistic of integer data against a pmf over [lo, hi], the cells pooled
- * left to right until each expects at least `minExpected` (data outside [lo, hi] go to the end cells).
+ * Pearson's chi-square statistic of integer data against a pmf over [lo, hi]: cells of consecutive
+ * values pooled left to right until each expects at least `minExpected` (a thin remainder joins the
+ * last cell; data outside [lo, hi], whose probability is negligible, join the end cells).
  */
 function chiSquare(xs: Float64Array, pmf: (k: number) => number, lo: number, hi: number, minExpected = 50): { stat: number; df: number } {
   const counts = new Float64Array(hi - lo + 1);
   for (let i = 0; i < xs.length; i++) {
-    const k = Math.min(Math.max(xs[i]!, lo), hi);
-    expect(Number.isInteger(xs[i]!)).toBe(true);
-    counts[k - lo]!++;
+    const x = xs[i]!;
+    if (!Number.isInteger(x)) throw new Error(`not an integer: ${x}`);
+    counts[Math.min(Math.max(x, lo), hi) - lo]!++;
   }
   const n = xs.length;
-  let stat = 0;
-  let cells = 0;
+  const E: number[] = [];
+  const O: number[] = [];
   let e = 0;
   let o = 0;
   for (let k = lo; k <= hi; k++) {
     e += n * pmf(k);
     o += counts[k - lo]!;
-    if (e >= minExpected && (k === hi || n * pmf(k + 1) > 0)) {
-      let restE = 0;
-      for (let j = k + 1; j <= hi && restE < minExpected; j++) restE += n * pmf(j);
-      if (k < hi && restE < minExpected) continue; // let the last cell absorb a thin tail
-      stat += ((o - e) * (o - e)) / e;
-      cells++;
+    if (e >= minExpected) {
+      E.push(e);
+      O.push(o);
       e = 0;
       o = 0;
     }
   }
-  if (e > 0) {
-    stat += ((o - e) * (o - e)) / e;
-    cells++;
-  }
-  return { stat, df: cells - 1 };
+  E[E.length - 1]! += e;
+  O[O.length - 1]! += o;
+  let stat = 0;
+  for (let c = 0; c < E.length; c++) stat += (O[c]! - E[c]!) ** 2 / E[c]!;
+  return { stat, df: E.length - 1 };
 }
 
 function expectChiSquareOk(what: string, r: { stat: number; df: number }): void {
@@ -161,8 +167,8 @@ describe('Rng: reproducibility', () => {
   it('repeats a sequence for the same seed and stream', () => {
     const a = new Rng(2024, 7);
     const b = new Rng(2024, 7);
-    for (let i = 0; i < 1000; i++) expect(a.next32()).toBe(b.next32());
-    for (let i = 0; i < 1000; i++) expect(a.gamma(0.7)).toBe(b.gamma(0.7));
+    for (let i = 0; i < 1000; i++) check(a.next32() === b.next32(), () => `next32 differs at ${i}`);
+    for (let i = 0; i < 1000; i++) check(a.gamma(0.7) === b.gamma(0.7), () => `gamma differs at ${i}`);
   });
 
   it('gives different sequences for different streams and seeds', () => {
@@ -223,7 +229,7 @@ describe('Rng: reproducibility', () => {
     const ones = new Float64Array(32);
     for (let i = 0; i < N; i++) {
       const w = rng.next32();
-      expect(w >= 0 && w < 2 ** 32 && Number.isInteger(w)).toBe(true);
+      check(w >= 0 && w < 2 ** 32 && Number.isInteger(w), () => `next32 gave ${w}`);
       for (let b = 0; b < 32; b++) ones[b]! += (w >>> b) & 1;
     }
     for (let b = 0; b < 32; b++) within5(`bit ${b}`, ones[b]! / N, 0.5, 0.5 / Math.sqrt(N));
@@ -233,7 +239,7 @@ describe('Rng: reproducibility', () => {
     const rng = new Rng(11);
     for (let i = 0; i < 20_000; i++) {
       const x = (rng.uniform() - 0.5) * Math.exp(80 * (rng.uniform() - 0.5));
-      expect(fdlibmAtan(x)).toBe(Math.atan(x));
+      check(Object.is(fdlibmAtan(x), Math.atan(x)), () => `atan(${x}): ${fdlibmAtan(x)} vs ${Math.atan(x)}`);
     }
     expect(fdlibmAtan(Infinity)).toBe(Math.PI / 2);
     expect(fdlibmAtan(-0)).toBe(-0);
@@ -492,16 +498,8 @@ describe('univariate samplers agree with their published laws', () => {
     });
   }
 
-  it('every family has a sampler', () => {
-    const names = [
-      ...new Set(CASES.map((c) => c.family)),
-      'VonMises',
-      'Categorical',
-      'Multinomial',
-      'Dirichlet',
-      'BivariateNormal',
-    ].sort();
-    expect(Object.keys(SAMPLERS).sort()).toEqual(names);
+  it('every family has a sampler, and every sampler a family', () => {
+    expect(Object.keys(SAMPLERS).sort()).toEqual(familyNames().sort());
   });
 });
 
@@ -510,7 +508,7 @@ describe('univariate samplers agree with their published laws', () => {
 // ---------------------------------------------------------------------------
 
 describe('chi-square goodness of fit', () => {
-  const poissonCases = [0.7, 3, 10, 11, 100, 1e5];
+  const poissonCases = [0.7, 3, 10.5, 1e5]; // inversion, inversion, PTRS at its threshold, PTRS
   for (const lambda of poissonCases) {
     it(`Poisson(${lambda})`, () => {
       const xs = sample('Poisson', [lambda], N, 31);
@@ -522,7 +520,6 @@ describe('chi-square goodness of fit', () => {
     [30, 0.2], // inversion
     [100, 0.95], // inversion, reflected
     [40, 0.3], // BTRS near its threshold n p = 10
-    [1000, 0.5],
     [1_000_000, 0.45],
     [2_000_000_000, 0.999999], // BTRS reflected, n p' = 2000 with a huge n
   ];
@@ -554,7 +551,7 @@ describe('von Mises', () => {
       [0, 1e5],
     ];
     for (const [mu, kappa] of cases) {
-      const xs = sample('VonMises', [mu, kappa], 100_000, 5);
+      const xs = sample('VonMises', [mu, kappa], 50_000, 5);
       const c = new Float64Array(xs.length);
       const s = new Float64Array(xs.length);
       for (let i = 0; i < xs.length; i++) {
@@ -563,7 +560,7 @@ describe('von Mises', () => {
         c[i] = Math.cos(x - mu);
         s[i] = Math.sin(x - mu);
       }
-      const A = besselI1(kappa) / besselI0(kappa);
+      const A = besselI1e(kappa) / besselI0e(kappa);
       // Var cos = (1 + I2/I0)/2 - A^2 and Var sin = (1 - I2/I0)/2, with I2/I0 = 1 - 2A/kappa.
       const i2 = kappa < 1e-3 ? kappa * kappa / 8 : 1 - (2 * A) / kappa;
       const mc = moments(c);
@@ -582,8 +579,8 @@ describe('von Mises', () => {
     for (const kappa of [0, 1e-310, 1e-200, 1e12, 1e200]) {
       for (let i = 0; i < 1000; i++) {
         const x = rng.vonMises(1, kappa);
-        expect(x > -Math.PI && x <= Math.PI, `kappa ${kappa}: ${x}`).toBe(true);
-        if (kappa >= 1e12) expect(Math.abs(x - 1)).toBeLessThan(10 / Math.sqrt(kappa));
+        check(x > -Math.PI && x <= Math.PI, () => `kappa ${kappa}: ${x}`);
+        if (kappa >= 1e12) check(Math.abs(x - 1) < 10 / Math.sqrt(kappa), () => `kappa ${kappa}: ${x}`);
       }
     }
   });
@@ -603,11 +600,12 @@ describe('multivariate samplers', () => {
       const last = new Float64Array(N);
       for (let i = 0; i < N; i++) {
         let s = 0;
-        for (const col of cols) {
-          expect(col[i] === 0 || col[i] === 1).toBe(true);
-          s += col[i]!;
+        for (let j = 0; j < cols.length; j++) {
+          const y = cols[j]![i]!;
+          check(y === 0 || y === 1, () => `Categorical gave ${y}`);
+          s += y;
         }
-        expect(s).toBeLessThanOrEqual(1);
+        check(s <= 1, () => `Categorical: ${s} ones`);
         last[i] = 1 - s;
       }
       ps.forEach((p, j) => checkFreq(`Categorical y${j + 1}`, cols[j]!, (y) => y === 1, p));
@@ -623,16 +621,16 @@ describe('multivariate samplers', () => {
       const cols = sampleVec('Multinomial', [n!, ...ps], ps.length);
       for (let i = 0; i < N; i++) {
         let s = 0;
-        for (const col of cols) {
-          expect(isCount(col[i]!)).toBe(true);
-          s += col[i]!;
+        for (let j = 0; j < cols.length; j++) {
+          const x = cols[j]![i]!;
+          check(isCount(x), () => `Multinomial gave ${x}`);
+          s += x;
         }
-        expect(s).toBeLessThanOrEqual(n!);
+        check(s <= n!, () => `Multinomial: counts sum to ${s} > ${n}`);
       }
       ps.forEach((p, j) => checkMeanVar(`Multinomial x${j + 1}`, cols[j]!, n! * p, n! * p * (1 - p)));
       const c01 = covariance(cols[0]!, cols[1]!);
-      const var01 = n! * ps[0]! * (1 - ps[0]!) * n! * ps[1]! * (1 - ps[1]!); // bound on Var of the product's mean (roughly)
-      within5('Multinomial cov(x1, x2)', c01, -n! * ps[0]! * ps[1]!, Math.sqrt((var01 + (n! * ps[0]! * ps[1]!) ** 2) / N) * 1.5);
+      within5('Multinomial cov(x1, x2)', c01.cov, -n! * ps[0]! * ps[1]!, c01.se);
     }
   });
 
@@ -645,11 +643,12 @@ describe('multivariate samplers', () => {
       const cols = sampleVec('Dirichlet', as, as.length - 1);
       for (let i = 0; i < N; i++) {
         let s = 0;
-        for (const col of cols) {
-          expect(col[i]! >= 0 && col[i]! <= 1).toBe(true);
-          s += col[i]!;
+        for (let j = 0; j < cols.length; j++) {
+          const x = cols[j]![i]!;
+          check(x >= 0 && x <= 1, () => `Dirichlet gave ${x}`);
+          s += x;
         }
-        expect(s).toBeLessThanOrEqual(1 + 1e-12);
+        check(s <= 1 + 1e-12, () => `Dirichlet: free coordinates sum to ${s}`);
       }
       cols.forEach((col, j) => {
         const a = as[j]!;
@@ -666,7 +665,7 @@ describe('multivariate samplers', () => {
       const [x1, x2] = sampleVec('BivariateNormal', [m1, m2, s1, s2, rho], 2) as [Float64Array, Float64Array];
       checkMeanVar('BivariateNormal x1', x1, m1, s1 * s1);
       checkMeanVar('BivariateNormal x2', x2, m2, s2 * s2);
-      const r = covariance(x1, x2) / Math.sqrt(moments(x1).variance * moments(x2).variance);
+      const r = covariance(x1, x2).cov / Math.sqrt(moments(x1).variance * moments(x2).variance);
       within5('BivariateNormal rho', r, rho, (1 - rho * rho) / Math.sqrt(N));
     }
   });
@@ -701,22 +700,22 @@ describe('Rng methods', () => {
 
   it('tiny shapes stay finite and in range (log-space gammas)', () => {
     const r = new Rng(2);
-    const xs = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
+    const xs = new Float64Array(N / 2);
+    for (let i = 0; i < xs.length; i++) {
       const b = r.beta(0.05, 0.05);
-      expect(b >= 0 && b <= 1).toBe(true);
+      check(b >= 0 && b <= 1, () => `beta gave ${b}`);
       xs[i] = b;
     }
     checkMeanVar('beta(0.05, 0.05)', xs, 0.5, 0.0025 / (0.01 * 1.1));
     const out = new Float64Array(3);
     for (let i = 0; i < 10_000; i++) {
       r.dirichlet([0.01, 0.02, 0.03], out);
-      expect(Math.abs(out[0]! + out[1]! + out[2]! - 1)).toBeLessThan(1e-12);
+      check(Math.abs(out[0]! + out[1]! + out[2]! - 1) < 1e-12, () => `dirichlet gave ${out.join(', ')}`);
       const t = r.studentT(0.3);
-      expect(Number.isNaN(t)).toBe(false);
+      check(!Number.isNaN(t), () => 'studentT(0.3) gave NaN');
     }
-    const gs = new Float64Array(N);
-    for (let i = 0; i < N; i++) gs[i] = r.gamma(0.02);
+    const gs = new Float64Array(N / 2);
+    for (let i = 0; i < gs.length; i++) gs[i] = r.gamma(0.02);
     checkMean('gamma(0.02)', gs, 0.02, 0.02);
   });
 
@@ -736,7 +735,7 @@ describe('Rng methods', () => {
     const sums = new Float64Array(4);
     for (let i = 0; i < 20_000; i++) {
       r.multinomial(50, w, out);
-      expect(out[0]! + out[1]! + out[2]! + out[3]!).toBe(50);
+      check(out[0]! + out[1]! + out[2]! + out[3]! === 50, () => `multinomial gave ${out.join(', ')}`);
       for (let j = 0; j < 4; j++) sums[j]! += out[j]!;
     }
     [0.2, 0, 0.5, 0.3].forEach((p, j) =>
@@ -746,6 +745,6 @@ describe('Rng methods', () => {
 });
 
 /** First five next32() outputs of new Rng(42) (stream 0). */
-const GOLDEN_NEXT32_SEED42 = [0, 0, 0, 0, 0];
+const GOLDEN_NEXT32_SEED42 = [2153001933, 3648350930, 977492613, 392575503, 2974510727];
 /** uniform, normal, gamma(2.5), poisson(4), poisson(100), binomial(1000, 0.3), vonMises(1, 2) of new Rng(42, 3). */
-const GOLDEN_VARIATES_SEED42_STREAM3 = [0, 0, 0, 0, 0, 0, 0];
+const GOLDEN_VARIATES_SEED42_STREAM3 = [0.1930115888012801, 1.5974258493803983, 0.7710368132839874, 6, 94, 280, 1.1445060564782599];

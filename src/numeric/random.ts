@@ -46,7 +46,7 @@
  * @module
  */
 
-import { erfc, log1p } from './special';
+import { erfc } from './special';
 
 /** Anything indexable and writable by number, e.g. a `Float64Array` or a `number[]`. */
 export interface WritableArrayLike {
@@ -74,6 +74,15 @@ const VM_KAPPA_UNIFORM = 1e-300;
 // ---------------------------------------------------------------------------
 // splitmix32 and seeding
 // ---------------------------------------------------------------------------
+
+/**
+ * log(1 + x) for x > -1 by Kahan's correction of the rounded 1 + x (Goldberg 1991, Theorem 4):
+ * a few ulps, deterministic given `Math.log`, and several times faster than a full log1p kernel.
+ */
+function log1p(x: number): number {
+  const w = 1 + x;
+  return w === 1 ? x : (Math.log(w) * x) / (w - 1);
+}
 
 /** The 32-bit finaliser of MurmurHash3 (a bijection of the 32-bit words). */
 function fmix32(h: number): number {
@@ -297,7 +306,9 @@ export class Rng {
   private pP0 = 0;
   private pA = 0;
   private pB = 0;
-  private pLogInvAlpha = 0;
+  private pInvAlpha = 0;
+  private pM = 0;
+  private pFm = 0;
   private pVr = 0;
   private bN = NaN;
   private bP = NaN;
@@ -311,8 +322,12 @@ export class Rng {
   private bB = 0;
   private bC = 0;
   private bVr = 0;
+  private bAlpha = 0;
   private bLogAlpha = 0;
+  private bM = 0;
   private bLogFm = 0;
+  private gP = NaN;
+  private gLogQ = 0;
   private vmKappa = NaN;
   private vmRm1 = 0;
   private vmKr = 0;
@@ -478,11 +493,13 @@ export class Rng {
    * A Poisson(lambda) variate; `NaN` unless lambda >= 0 (0 for lambda = 0, Infinity for Infinity).
    *
    * Algorithm: for lambda < 10, inversion by sequential search from 0 (Devroye 1986, X.3.3),
-   * restarted with a fresh uniform in the (< 1e-100) event that rounding leaves the search past
-   * k = 200; for lambda >= 10, PTRS, Hörmann's (1993) transformed rejection with squeeze,
-   * whose acceptance test uses Loader's (2000) cancellation-free log-probability. Exact for
-   * lambda up to about 2^52. The set-up for the last lambda is kept, so repeated draws with one
-   * lambda skip it (the numbers do not depend on this).
+   * restarted with a fresh uniform if the search runs past k = 200 (P(X > 200) < 1e-200, so
+   * this only catches a uniform above the rounded cumulative sum, an event of order 1e-16).
+   * For lambda >= 10, PTRS, Hörmann's (1993) transformed rejection with squeeze, whose
+   * acceptance test takes P(X = k) as P(X = m) times the ratios lambda/i when |k - m| <= 15
+   * (m = floor(lambda)), and from Loader's (2000) cancellation-free log-probability otherwise.
+   * Exact for lambda up to about 2^52. The set-up for the last lambda is kept, so repeated draws
+   * with one lambda skip it (the numbers do not depend on this).
    */
   poisson(lambda: number): number {
     if (lambda !== this.pLambda) {
@@ -516,7 +533,17 @@ export class Rng {
       if (k < 0) continue;
       if (us >= 0.07 && v <= vr) return k;
       if (us < 0.013 && v > us) continue;
-      if (Math.log(v) + this.pLogInvAlpha - Math.log(a / (us * us) + b) <= logPoissonPmf(k, lambda)) return k;
+      const m = this.pM;
+      if (k - m <= 15 && m - k <= 15) {
+        // P(X = k) = P(X = m) times the ratios P(X = i)/P(X = i - 1) = lambda/i, without logarithms.
+        if (Number.isNaN(this.pFm)) this.pFm = Math.exp(logPoissonPmf(m, lambda));
+        let f = this.pFm;
+        if (k > m) for (let i = m + 1; i <= k; i++) f *= lambda / i;
+        else for (let i = k + 1; i <= m; i++) f *= i / lambda;
+        if (v * this.pInvAlpha <= f * (a / (us * us) + b)) return k;
+        continue;
+      }
+      if (Math.log(v) + Math.log(this.pInvAlpha) - Math.log(a / (us * us) + b) <= logPoissonPmf(k, lambda)) return k;
     }
   }
 
@@ -529,7 +556,9 @@ export class Rng {
     const b = 0.931 + 2.53 * Math.sqrt(lambda);
     this.pB = b;
     this.pA = -0.059 + 0.02483 * b;
-    this.pLogInvAlpha = Math.log(1.1239 + 1.1328 / (b - 3.4));
+    this.pInvAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    this.pM = Math.floor(lambda);
+    this.pFm = NaN; // P(X = m), computed when a draw first needs it
     this.pVr = 0.9277 - 3.6224 / (b - 2);
   }
 
@@ -539,9 +568,10 @@ export class Rng {
    *
    * Algorithm: with p' = min(p, 1 - p) (the count is reflected when p > 1/2): for n p' < 10,
    * inversion by sequential search from 0 (BINV, Kachitvichyanukul & Schmeiser 1988),
-   * restarted with a fresh uniform in the (< 1e-50) event that rounding carries the search past
-   * min(n, 110); otherwise BTRS, Hörmann's (1993) transformed rejection with squeeze, with the
-   * acceptance ratio f(k)/f(mode) from Loader's (2000) cancellation-free log-probabilities.
+   * restarted with a fresh uniform if the search runs past min(n, 110) (P(X > 110) < 1e-50, so
+   * this only catches a uniform above the rounded cumulative sum, an event of order 1e-16); otherwise BTRS, Hörmann's (1993) transformed rejection with squeeze, with the
+   * acceptance ratio f(k)/f(mode) as a product of the ratios f(i)/f(i-1) when |k - mode| <= 15
+   * (as in Hörmann's BTRD) and from Loader's (2000) cancellation-free log-probabilities otherwise.
    * Exact in distribution (up to double rounding) for every n and p. The set-up for the last
    * (n, p) is kept, so repeated draws skip it (the numbers do not depend on this).
    */
@@ -564,9 +594,9 @@ export class Rng {
     this.bPP = pp;
     this.bQ = q;
     this.bInvert = n * pp < 10;
+    this.bS = pp / q;
+    this.bG = this.bS * (n + 1);
     if (this.bInvert) {
-      this.bS = pp / q;
-      this.bG = this.bS * (n + 1);
       this.bF0 = Math.exp(n * log1p(-pp));
       return;
     }
@@ -576,8 +606,10 @@ export class Rng {
     this.bA = -0.0873 + 0.0248 * b + 0.01 * pp;
     this.bC = n * pp + 0.5;
     this.bVr = 0.92 - 4.2 / b;
-    this.bLogAlpha = Math.log((2.83 + 5.1 / b) * spq);
-    this.bLogFm = logBinomialPmf(Math.floor((n + 1) * pp), n, pp, q);
+    this.bAlpha = (2.83 + 5.1 / b) * spq;
+    this.bLogAlpha = Math.log(this.bAlpha);
+    this.bM = Math.floor((n + 1) * pp);
+    this.bLogFm = NaN; // log f(mode), computed when a draw first needs it
   }
 
   /** BINV for the set-up (n, p'): the number of successes with probability p' <= 1/2. */
@@ -612,6 +644,18 @@ export class Rng {
       const k = Math.floor((2 * a / us + b) * u + c);
       if (k < 0 || k > n) continue;
       if (us >= 0.07 && v <= vr) return k;
+      const m = this.bM;
+      if (k - m <= 15 && m - k <= 15) {
+        // f(k)/f(m) as a product of the ratios f(i)/f(i-1) = (n + 1 - i) s / i (as in BTRD).
+        const g = this.bG;
+        const s = this.bS;
+        let f = 1;
+        if (k > m) for (let i = m + 1; i <= k; i++) f *= g / i - s;
+        else for (let i = k + 1; i <= m; i++) f /= g / i - s;
+        if (v * this.bAlpha <= f * (a / (us * us) + b)) return k;
+        continue;
+      }
+      if (Number.isNaN(this.bLogFm)) this.bLogFm = logBinomialPmf(m, n, this.bPP, this.bQ);
       if (Math.log(v) + this.bLogAlpha - Math.log(a / (us * us) + b) <= logBinomialPmf(k, n, this.bPP, this.bQ) - this.bLogFm) return k;
     }
   }
@@ -620,12 +664,17 @@ export class Rng {
    * A Geometric(p) variate: the number of failures before the first success, support
    * 0, 1, 2, ...; `NaN` unless 0 < p <= 1.
    *
-   * Algorithm: inversion, floor(log U / log(1 - p)) (Devroye 1986, X.2), with log1p for small p.
+   * Algorithm: inversion, floor(log U / log(1 - p)) (Devroye 1986, X.2), with log1p for small p
+   * (kept for the last p).
    */
   geometric(p: number): number {
-    if (!(p > 0 && p <= 1)) return NaN;
-    if (p === 1) return 0;
-    return Math.floor(Math.log(this.uniform()) / log1p(-p));
+    if (p !== this.gP) {
+      if (!(p > 0 && p <= 1)) return NaN;
+      if (p === 1) return 0;
+      this.gP = p;
+      this.gLogQ = log1p(-p);
+    }
+    return Math.floor(Math.log(this.uniform()) / this.gLogQ);
   }
 
   /**
