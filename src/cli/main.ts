@@ -209,12 +209,13 @@ async function runMonteCarlo(m: Model, source: string, o: FisherCliOptions): Pro
   const at = parseParamsAt(m, o.at);
   const n = positiveInteger(o.mc, '--mc', 1);
   const seed = positiveInteger(o.seed, '--seed', 1);
+  if (seed >= 2 ** 32) throw new FisherError('bad-option', `--seed must be below 4294967296, got ${seed}`);
   if (o.estimator !== undefined && o.estimator !== 'score' && o.estimator !== 'hessian') {
     throw new FisherError('bad-option', `--estimator must be 'score' or 'hessian', got '${o.estimator}'`);
   }
   const estimator = o.estimator as McEstimator | undefined;
   const onProgress = progressBar(o.quiet);
-  const workers = positiveInteger(o.workers, '--workers', 0 || 1);
+  const workers = positiveInteger(o.workers, '--workers', 1);
   const useWorkers = o.workers !== undefined ? workers > 1 : n >= 2_000_000;
   const r = useWorkers
     ? await parallelMonteCarlo(m, source, at, { n, seed, ...(estimator !== undefined ? { estimator } : {}), ...(o.workers !== undefined ? { workers } : {}), ...(onProgress !== undefined ? { onProgress } : {}) }, new URL('./mc-worker.js', import.meta.url))

@@ -274,6 +274,7 @@ export function monteCarloFisher(m: Model, at: ReadonlyMap<string, number>, opti
   if (!(options.n >= 2) || !Number.isFinite(options.n)) throw new FisherError('bad-option', `the number of draws must be at least 2, got ${options.n}`);
   const n = Math.floor(options.n);
   const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new FisherError('bad-option', `the seed must be a whole number from 0 to 4294967295, got ${seed}`);
   const plan = monteCarloPlan(m, at);
   const chunkSize = options.chunkSize ?? defaultChunkSize(plan);
   const sums: ChunkSums[] = [];

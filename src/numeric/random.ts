@@ -3,13 +3,13 @@
  *
  * Reproducibility. The generator uses only 32-bit integer arithmetic (`Math.imul`, shifts,
  * `>>> 0`), so a (seed, stream) pair gives the same bits on every JavaScript engine. The
- * transforms use only IEEE-754 arithmetic and `Math.log`, `Math.exp`, `Math.sqrt`, `Math.cos`,
- * `Math.sin` (never `Math.random`, `Math.pow`, `Math.tan`, `Math.atan`, ...): the von Mises
- * sampler's arctangent is the fdlibm algorithm written out in plain arithmetic
- * ({@link fdlibmAtan}), and the tables of the normal ziggurat are computed at load time with the
- * same five functions. With engines whose `Math.log`/`exp`/`sqrt`/`cos`/`sin` agree (V8,
- * SpiderMonkey and JavaScriptCore all use fdlibm-derived kernels; `sqrt` is correctly rounded
- * everywhere) every variate is bit-for-bit identical across machines.
+ * transforms use only IEEE-754 arithmetic and `Math.log`, `Math.exp` and `Math.sqrt` (never
+ * `Math.random`, `Math.pow`, `Math.log1p`, `Math.atan`, ...): the von Mises sampler's arctangent
+ * is the fdlibm algorithm written out in plain arithmetic ({@link fdlibmAtan}), log1p is Kahan's
+ * correction of `Math.log`, and the tables of the normal ziggurat are computed at load time with
+ * the same functions (and the stdlib erfc, itself plain arithmetic on `Math.exp`). Where engines'
+ * `Math.log` and `Math.exp` agree (V8 and SpiderMonkey use fdlibm ports; `sqrt` is correctly
+ * rounded everywhere) every variate is bit-for-bit identical across machines.
  *
  * Parallel Monte Carlo. `new Rng(seed, k)` gives stream k of a seed: the 128-bit state is an
  * injective function of the 64 bits (seed, stream), so distinct pairs never share a state, and
