@@ -429,7 +429,7 @@ export function main(argv: readonly string[], write?: (s: string) => void): numb
 /** One message for the error, and the exit code: 0 for help, 2 for user errors, 1 for bugs. */
 function report(e: unknown): number {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
     return 2;
   }
   if (e instanceof FisherError) {
