@@ -75,18 +75,22 @@ function jointDiscreteSampler(m: Model, env: ReadonlyMap<string, number>): DataS
   return {
     method: 'inversion over the joint outcomes',
     sample: (rng, out) => {
-      const u = rng.uniform() * total;
-      let a = -1;
-      let b = cum.length - 1;
-      while (b - a > 1) {
-        const mid = (a + b) >> 1;
-        if (cum[mid]! < u) a = mid;
-        else b = mid;
-      }
-      const o = outcomes[b]!;
+      const o = outcomes[firstAtLeast(cum, rng.uniform() * total)]!;
       for (let k = 0; k < o.length; k++) out[k] = o[k]!;
     },
   };
+}
+
+/** The first index whose cumulative value is at least u (cum is non-decreasing; u <= its last value). */
+function firstAtLeast(cum: ArrayLike<number>, u: number): number {
+  let a = -1;
+  let b = cum.length - 1;
+  while (b - a > 1) {
+    const mid = (a + b) >> 1;
+    if (cum[mid]! < u) a = mid;
+    else b = mid;
+  }
+  return b;
 }
 
 /** Steps of burn-in per chain (each chunk runs its own chain). */
@@ -330,15 +334,7 @@ function discreteSampler(m: Model, env: ReadonlyMap<string, number>): DataSample
   return {
     method: 'inversion of the cumulative probabilities',
     sample: (rng, out) => {
-      const u = rng.uniform() * total;
-      let a = -1;
-      let b = cum.length - 1;
-      while (b - a > 1) {
-        const mid = (a + b) >> 1;
-        if (cum[mid]! < u) a = mid;
-        else b = mid;
-      }
-      out[0] = values[b]!;
+      out[0] = values[firstAtLeast(cum, rng.uniform() * total)]!;
     },
   };
 }
