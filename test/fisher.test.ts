@@ -264,8 +264,21 @@ describe('properties', () => {
     expect(r.matrix.map((row) => row.map((e) => printExpr(e!)))).toEqual([['1/b^2', '0'], ['0', '1/b^2']]);
   });
 
-  it('does not claim a closed form it has not derived (mixture, Student-t with unknown nu)', () => {
-    for (const text of ['const m1 = -1; const m2 = 1.5; data x in real; param w in (0, 1); logp = log(w*exp(-(x-m1)^2/2) + (1-w)*exp(-(x-m2)^2/2)) - log(2*pi)/2', 'x ~ StudentT(nu, mu, sigma)']) {
+  it('Student-t with its degrees of freedom a parameter: the closed form of Lange, Little & Taylor (1989, JASA 84, 881–896)', () => {
+    const r = fisher(parse('x ~ StudentT(nu, mu, sigma)'));
+    expect(r.closedForm, r.method).toBe(true);
+    const ref = [
+      ['(trigamma(nu/2) - trigamma((nu + 1)/2))/4 - (nu + 5)/(2*nu*(nu + 1)*(nu + 3))', '0', '-2/(sigma*(nu + 1)*(nu + 3))'],
+      ['0', '(nu + 1)/((nu + 3)*sigma^2)', '0'],
+      ['-2/(sigma*(nu + 1)*(nu + 3))', '0', '2*nu/((nu + 3)*sigma^2)'],
+    ];
+    for (const env of [new Map([['nu', 5], ['mu', 0.3], ['sigma', 2]]), new Map([['nu', 0.7], ['mu', -1], ['sigma', 0.4]]), new Map([['nu', 31], ['mu', 2], ['sigma', 1.1]])]) {
+      r.matrix.forEach((row, i) => row.forEach((e, j) => expect(evaluate(e!, env)).toBeCloseTo(evaluate(parseExpr(ref[i]![j]!), env), 12)));
+    }
+  });
+
+  it('does not claim a closed form it has not derived (a mixture, the negative binomial with unknown r)', () => {
+    for (const text of ['const m1 = -1; const m2 = 1.5; data x in real; param w in (0, 1); logp = log(w*exp(-(x-m1)^2/2) + (1-w)*exp(-(x-m2)^2/2)) - log(2*pi)/2', 'x ~ NegativeBinomial(r, p)']) {
       const r = fisher(parse(text));
       expect(r.closedForm).toBe(false);
       expect(r.matrix.flat().some((e) => e === null)).toBe(true);

@@ -24,7 +24,7 @@ import { exponentialFamilyMoments } from './expfamily';
 import { solveDetermined } from './linsolve';
 import { expectation, type NumericFisher } from './numeric';
 import { parameterPoints, vanishesAt } from './points';
-import { standardise } from './standardize';
+import { standardise, standardiseWithShape } from './standardize';
 
 export type Estimator = 'negative-hessian' | 'score-outer-product';
 
@@ -162,6 +162,20 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
     if (st !== undefined) {
       standardName = `${st.standard.name}${st.transform === 'log' ? ' of log ' + data[0] : ''}`;
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j)) set(i, j, st.matrix[i]![j]!, `standardisation (${standardName})`);
+    }
+  }
+
+  // Rung 3b: a Student-t whose degrees of freedom are a parameter, entry by entry.
+  if (anyOpen()) {
+    const st = standardiseWithShape(m, ranges, targets);
+    if (st !== undefined) {
+      for (let i = 0; i < n; i++) {
+        for (let j = i; j < n; j++) {
+          const e = st.matrix[i]![j];
+          if (open(i, j) && e !== null && e !== undefined) set(i, j, e, `standardisation (${st.name})`);
+        }
+      }
+      if (standardName === undefined && methods.flat().some((x) => x.includes(st.name))) standardName = st.name;
     }
   }
 

@@ -196,10 +196,12 @@ function scaleCandidates(L: Expr, y: string, thetaDep: (e: Expr) => boolean, ran
     if (dataFactors.length !== 1) continue;
     const df = dataFactors[0]!;
     const k = df.kind === 'pow' && df.exp.kind === 'num' ? df.exp : ONE;
-    // The θ-dependent factors (σ in (x − μ)²/(ν σ²)), and all the factors (a fixed scale s = 2).
+    // The θ-dependent factors (σ in (x − μ)²/(ν σ²)), each subset of them (σ alone when ν is a
+    // shape parameter), and all the factors (a fixed scale s = 2).
     const thetaFactors = node.factors.filter((f) => !dependsOn(f, y) && thetaDep(f));
     const allFactors = node.factors.filter((f) => !dependsOn(f, y) && f.kind !== 'num');
-    for (const others of [thetaFactors, allFactors]) {
+    const subsets = thetaFactors.length <= 4 ? Array.from({ length: (1 << thetaFactors.length) - 1 }, (_, mask) => thetaFactors.filter((__, i) => ((mask + 1) >> i) & 1)) : [thetaFactors];
+    for (const others of [...subsets, allFactors]) {
       if (others.length === 0) continue;
       const g = mul(...others);
       if (!isPositive(rangeOf(g, ranges))) continue;
@@ -308,3 +310,118 @@ function assemble(loc: Expr, sc: Expr, I: readonly [Expr, Expr, Expr], params: r
   );
 }
 
+
+/**
+ * Standardisation with a shape parameter: ℓ(x) = −log s + f₀((x − m)/s; ν) where the standard
+ * density is a Student-t whose degrees of freedom ν are themselves parameters. Each entry is then
+ * an expectation over z ~ t_ν of atoms z^(2j) (c + d z²)^(−k) and log(c + d z²) (d/c = 1/ν), exact
+ * by the Beta-function integrals (Lange, Little & Taylor 1989):
+ *
+ *   E[z^(2j) (1 + z²/ν)^(−k)] = ν^j (1/2)_j (ν/2)_(k−j) / ((ν+1)/2)_k,
+ *   E[log(1 + z²/ν)] = ψ((ν+1)/2) − ψ(ν/2),
+ *
+ * and odd powers of z have mean zero. Returns the entries it could derive (null elsewhere).
+ */
+export function standardiseWithShape(m: Model, ranges: SymbolRanges, targets: readonly (readonly Expr[])[]): { name: string; matrix: (Expr | null)[][] } | undefined {
+  if (m.data.length !== 1) return undefined;
+  const x = m.data[0]!;
+  if (!(x.support.kind === 'interval' && x.range.lo === -Infinity && x.range.hi === Infinity)) return undefined;
+  const params = m.params.map((p) => p.name);
+  const thetaDependent = (e: Expr): boolean => params.some((p) => dependsOn(e, p));
+  const L = substitute(m.logp, new Map([[x.name, sym(`${x.name}__y`)]]));
+  const yName = `${x.name}__y`;
+  for (const loc of [...locationCandidates(L, yName, thetaDependent), ZERO]) {
+    for (const sc of [...scaleCandidates(L, yName, thetaDependent, ranges), ONE]) {
+      const ls = new Set([...symbols(loc), ...symbols(sc)].filter((s) => params.includes(s)));
+      const shape = params.filter((p) => !ls.has(p));
+      if (shape.length === 0) continue;
+      const f = simplify(add(substitute(L, new Map([[yName, add(loc, mul(sc, Z))]])), call('log', [sc])), { ranges });
+      if ([...symbols(f)].some((s) => ls.has(s))) continue;
+      // f must be a Student-t log-density in z: c·log(a + b z²) + a constant, with ν = a/b.
+      const lin = linearize(f, [Z.name]);
+      const zTerms = [...lin].filter(([a]) => a !== ONE);
+      if (zTerms.length !== 1) continue;
+      const [atom, coef] = zTerms[0]!;
+      if (atom.kind !== 'call' || atom.fn !== 'log') continue;
+      const inner = linearize(atom.args[0]!, [Z.name]);
+      const a = inner.get(ONE);
+      const b = inner.get(pow(Z, num(2)));
+      if (a === undefined || b === undefined || inner.size !== 2) continue;
+      const nu = simplify(div(a, b), { ranges });
+      if (simplify(add(coef, mul(num(1, 2), add(nu, ONE))), { ranges }) !== ZERO) continue;
+      // The normalising constant too: compare with the t density at sample points.
+      const points = parameterPoints(m, 2, 31);
+      const ok = points.every((p) => {
+        const v = safeEval(nu, p);
+        if (!(v > 0)) return false;
+        return PROBES.every((zz) => {
+          const got = safeEval(f, new Map([...p, [Z.name, zz]]));
+          const want = lgammaApprox((v + 1) / 2) - lgammaApprox(v / 2) - Math.log(v * Math.PI) / 2 - ((v + 1) / 2) * Math.log1p((zz * zz) / v);
+          return Math.abs(got - want) <= 1e-8 * Math.max(1, Math.abs(want));
+        });
+      });
+      if (!ok) continue;
+      const sub = new Map([[x.name, add(loc, mul(sc, Z))]]);
+      const matrix = targets.map((row) =>
+        row.map((t) => {
+          const tz = simplify(substitute(t, sub), { ranges: (n) => (n === Z.name ? undefined : ranges(n)) });
+          const parts: Expr[] = [];
+          for (const [at, c] of linearize(tz, [Z.name])) {
+            const e = at === ONE ? ONE : tMoment(at, nu, ranges);
+            if (e === undefined) return null;
+            parts.push(mul(c, e));
+          }
+          return simplify(add(...parts), { ranges });
+        }),
+      );
+      return { name: 'Student-t with its degrees of freedom a parameter', matrix };
+    }
+  }
+  return undefined;
+}
+
+/** (a)_n = a (a+1) ... (a+n−1) for a whole n (negative n: 1/((a+n) ... (a−1))). */
+function pochhammer(a: Expr, n: number): Expr {
+  const fs: Expr[] = [];
+  if (n >= 0) for (let i = 0; i < n; i++) fs.push(add(a, num(i)));
+  else for (let i = n; i < 0; i++) fs.push(pow(add(a, num(i)), num(-1)));
+  return mul(...fs);
+}
+
+/** E[atom(z)] for z ~ t_ν, for the atoms of the t family; undefined for any other atom. */
+function tMoment(atom: Expr, nu: Expr, ranges: SymbolRanges): Expr | undefined {
+  let power = 0;
+  let k = 0;
+  let scale: Expr = ONE;
+  let logTerm: Expr | undefined;
+  const half = num(1, 2);
+  const factors = atom.kind === 'mul' ? atom.factors : [atom];
+  for (const f of factors) {
+    if (f === Z) power += 1;
+    else if (f.kind === 'pow' && f.base === Z && f.exp.kind === 'num' && f.exp.value.d === 1n && f.exp.value.n > 0n) power += Number(f.exp.value.n);
+    else if (f.kind === 'pow' && f.exp.kind === 'num' && f.exp.value.d === 1n && f.exp.value.n < 0n && k === 0) {
+      const lin = linearize(f.base, [Z.name]);
+      const c = lin.get(ONE);
+      const d = lin.get(pow(Z, num(2)));
+      if (c === undefined || d === undefined || lin.size !== 2) return undefined;
+      if (simplify(add(div(c, d), mul(num(-1), nu)), { ranges }) !== ZERO) return undefined;
+      k = -Number(f.exp.value.n);
+      scale = pow(c, num(-k));
+    } else if (f.kind === 'call' && f.fn === 'log' && logTerm === undefined && factors.length === 1) {
+      const lin = linearize(f.args[0]!, [Z.name]);
+      const c = lin.get(ONE);
+      const d = lin.get(pow(Z, num(2)));
+      if (c === undefined || d === undefined || lin.size !== 2) return undefined;
+      if (simplify(add(div(c, d), mul(num(-1), nu)), { ranges }) !== ZERO) return undefined;
+      // log(c + d z²) = log c + log(1 + z²/ν)
+      logTerm = add(call('log', [c]), call('digamma', [mul(half, add(nu, ONE))]), mul(num(-1), call('digamma', [mul(half, nu)])));
+    } else return undefined;
+  }
+  if (logTerm !== undefined) return logTerm;
+  if (power % 2 === 1) return ZERO;
+  if (k === 0) return undefined; // plain moments of t exist only for small powers: not needed here
+  const j = power / 2;
+  // ν^j (1/2)_j (ν/2)_(k−j) / ((ν+1)/2)_k
+  const e = mul(scale, pow(nu, num(j)), pochhammer(half, j), pochhammer(mul(half, nu), k - j), pow(pochhammer(mul(half, add(nu, ONE)), k), num(-1)));
+  return simplify(e, { ranges });
+}
