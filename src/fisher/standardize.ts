@@ -13,6 +13,7 @@
  * off the density itself and kept symbolic.
  */
 import { diff } from '../expr/diff';
+import { lgamma } from '../numeric/special';
 import { evaluate } from '../expr/evaluate';
 import {
   EULER_GAMMA,
@@ -268,8 +269,7 @@ function recognise(
   const nuValue = safeEval(nu, consts);
   if (!(nuValue > 0)) return undefined;
   // The whole density must be the t density with this ν (normalisation included).
-  const tlog = (z: number): number =>
-    lgammaApprox((nuValue + 1) / 2) - lgammaApprox(nuValue / 2) - Math.log(nuValue * Math.PI) / 2 - ((nuValue + 1) / 2) * Math.log1p((z * z) / nuValue);
+  const tlog = (z: number): number => studentTLogDensity(nuValue, z);
   if (!probes.every((z, i) => Math.abs(tlog(z) - values[i]!) <= 1e-8 * Math.max(1, Math.abs(values[i]!)))) return undefined;
   if (Math.abs(safeEval(c, consts) + (nuValue + 1) / 2) > 1e-9 * (nuValue + 1)) return undefined;
   // I_ll = (ν + 1)/(ν + 3), I_ss = 2ν/(ν + 3) (Lange, Little & Taylor 1989, JASA 84, 881–896).
@@ -281,15 +281,9 @@ function recognise(
   };
 }
 
-/** log Γ by the Lanczos approximation (g = 7, n = 9), accurate to ~1e-15; used only to confirm a shape. */
-function lgammaApprox(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaApprox(1 - x);
-  x -= 1;
-  let a = c[0]!;
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+/** log of the standard Student-t density with nu degrees of freedom at z. */
+function studentTLogDensity(nu: number, z: number): number {
+  return lgamma((nu + 1) / 2) - lgamma(nu / 2) - Math.log(nu * Math.PI) / 2 - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
 }
 
 /** F = Jᵀ (1/s²) I J with J the Jacobian of (m, s) in the parameters. */
@@ -356,7 +350,7 @@ export function standardiseWithShape(m: Model, ranges: SymbolRanges, targets: re
         if (!(v > 0)) return false;
         return PROBES.every((zz) => {
           const got = safeEval(f, new Map([...p, [Z.name, zz]]));
-          const want = lgammaApprox((v + 1) / 2) - lgammaApprox(v / 2) - Math.log(v * Math.PI) / 2 - ((v + 1) / 2) * Math.log1p((zz * zz) / v);
+          const want = studentTLogDensity(v, zz);
           return Math.abs(got - want) <= 1e-8 * Math.max(1, Math.abs(want));
         });
       });
