@@ -1,7 +1,6 @@
 // The expected Fisher information: closed forms from the method ladder against published results
 // (../shared/cases and textbook formulas) and against an independent quadrature of E[−H] (or of
 // E[s sᵀ] where log p is not smooth) computed by the test's own integrator.
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/expr/evaluate';
 import { children, type Expr } from '../src/expr/expr';
@@ -13,16 +12,7 @@ import type { Model } from '../src/lang/model';
 import { parse, parseExpr } from '../src/lang/parse';
 import { envOf, expectation, familyText, randomParams, rng, seedOf } from './helpers/fisher-check';
 
-const casesUrl = new URL('../../shared/cases/cases.json', import.meta.url);
-interface Case {
-  id: string;
-  model: string;
-  fisher: string[][] | null;
-  closed_form: boolean;
-  constants: Record<string, number>;
-  check_points: Array<Record<string, number>>;
-}
-const cases: Case[] = existsSync(casesUrl) ? JSON.parse(readFileSync(casesUrl, 'utf8')) : [];
+import { cases, type Case } from './helpers/cases';
 
 /** Nodes of the expression as a tree (shared subtrees counted each time they appear). */
 function treeSize(e: Expr): number {
@@ -84,7 +74,7 @@ describe.runIf(cases.length > 0)('numeric reference cases (../shared/cases)', ()
   for (const c of cases.filter((c) => !c.closed_form)) {
     it(`${c.id}: within 1e-8 relative of the reference at every check point`, () => {
       const m = parse(c.model);
-      (c as Case & { reference_at_points: number[][][] }).reference_at_points.forEach((ref, k) => {
+      c.reference_at_points!.forEach((ref, k) => {
         const at = new Map(Object.entries(c.check_points[k]!));
         const r = fisher(m, { at, numeric: numericFisher });
         expect(r.closedForm).toBe(false);

@@ -1,7 +1,6 @@
 // Monte Carlo Fisher information: estimates within 4 standard errors of the reference values,
 // standard errors falling as 1/sqrt(N), reproducibility, and models with no closed form checked
 // against quadrature.
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/expr/evaluate';
 import { fisher } from '../src/fisher/fisher';
@@ -10,17 +9,7 @@ import { numericFisher } from '../src/fisher/numeric';
 import { empiricalFisher } from '../src/fisher/empirical';
 import { parse, parseExpr } from '../src/lang/parse';
 
-const casesUrl = new URL('../../shared/cases/cases.json', import.meta.url);
-interface Case {
-  id: string;
-  model: string;
-  fisher: string[][] | null;
-  closed_form: boolean;
-  constants: Record<string, number>;
-  check_points: Array<Record<string, number>>;
-  reference_at_points?: number[][][];
-}
-const cases: Case[] = existsSync(casesUrl) ? JSON.parse(readFileSync(casesUrl, 'utf8')) : [];
+import { cases, type Case } from './helpers/cases';
 
 function reference(c: Case, k: number): number[][] {
   if (!c.closed_form) return c.reference_at_points![k]!;
