@@ -9,7 +9,7 @@ import type { Algebra } from '../src/expr/algebra';
 import { diff, symbolic } from '../src/expr/diff';
 import { FisherError } from '../src/expr/errors';
 import { evaluate, numeric } from '../src/expr/evaluate';
-import { call, children, num, sym, symbols, type Expr } from '../src/expr/expr';
+import { call, children, num, subexpressions, sym, symbols, type Expr } from '../src/expr/expr';
 import { FUNCTIONS, type FunctionDef } from '../src/expr/functions';
 import { POSITIVE, REAL, UNIT_OPEN, type Interval } from '../src/expr/interval';
 import { printExpr } from '../src/expr/print';
@@ -302,28 +302,14 @@ describe('simplify with domains', () => {
 
 /** Is every subexpression of e finite at env? */
 function allFinite(e: Expr, env: Record<string, number>): boolean {
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (!Number.isFinite(evaluate(n, env))) return false;
-    stack.push(...children(n));
-  }
+  for (const n of subexpressions(e)) if (!Number.isFinite(evaluate(n, env))) return false;
   return true;
 }
 
 /** Does e hold a rational whose numerator or denominator is beyond the double range? */
 function hasHugeNumber(e: Expr): boolean {
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
+  for (const n of subexpressions(e)) {
     if (n.kind === 'num' && !(Number.isFinite(Number(n.value.n)) && Number.isFinite(Number(n.value.d)))) return true;
-    stack.push(...children(n));
   }
   return false;
 }

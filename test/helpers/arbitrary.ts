@@ -3,7 +3,7 @@
  * expression, LaTeX and parser tests.
  */
 import fc from 'fast-check';
-import { add, call, div, mul, num, pow, sub, sym, type Expr } from '../../src/expr/expr';
+import { add, call, div, mul, num, pow, sub, subexpressions, sym, type Expr } from '../../src/expr/expr';
 import { FUNCTIONS } from '../../src/expr/functions';
 
 /** The free symbols of random expressions. */
@@ -46,18 +46,7 @@ export interface ExprArbOptions {
 
 /** Does e contain 0 to a power that is not a positive number (1/0, 0^(-1/3), 0^x)? */
 export function hasZeroPower(e: Expr): boolean {
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (n.kind === 'pow' && n.base.kind === 'num' && n.base.value.n === 0n) return true;
-    if (n.kind === 'add') stack.push(...n.terms);
-    else if (n.kind === 'mul') stack.push(...n.factors);
-    else if (n.kind === 'pow') stack.push(n.base, n.exp);
-    else if (n.kind === 'call') stack.push(...n.args);
-  }
+  for (const n of subexpressions(e)) if (n.kind === 'pow' && n.base.kind === 'num' && n.base.value.n === 0n) return true;
   return false;
 }
 
