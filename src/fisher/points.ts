@@ -6,19 +6,8 @@ import { evaluate } from '../expr/evaluate';
 import type { Expr } from '../expr/expr';
 import type { Interval } from '../expr/interval';
 import type { Model } from '../lang/model';
+import { Rng } from '../numeric/random';
 import { constantValues } from './derivatives';
-
-/** A small deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A value well inside an interval. */
 export function inside(r: Interval, u: number): number {
@@ -31,11 +20,11 @@ export function inside(r: Interval, u: number): number {
 
 /** Parameter (and covariate) values inside their domains, with the model's constants. */
 export function parameterPoints(m: Model, count: number, seed = 12345): Array<Map<string, number>> {
-  const next = rng(seed);
+  const rng = new Rng(seed);
   const out: Array<Map<string, number>> = [];
   for (let i = 0; i < count; i++) {
     const env = constantValues(m);
-    for (const d of [...m.params, ...m.givens]) env.set(d.name, inside(d.range, next()));
+    for (const d of [...m.params, ...m.givens]) env.set(d.name, inside(d.range, rng.uniform()));
     out.push(env);
   }
   return out;
