@@ -15,15 +15,13 @@ import { FisherError } from '../expr/errors';
 import { evaluate } from '../expr/evaluate';
 import { ONE, ZERO, add, call, mapBottomUp, mul, num, pow, symbols, type Expr } from '../expr/expr';
 import { FUNCTIONS } from '../expr/functions';
-import { rationalForm } from '../expr/rationalform';
 import { simplify, tidy } from '../expr/simplify';
 import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, hessian, modelRanges, score } from './derivatives';
-import { combine, linearize, type Linear } from './linearize';
-import { exponentialFamilyMoments } from './expfamily';
-import { solveDetermined } from './linsolve';
+import { linearize, type Linear } from './linearize';
+import { dataMoments } from './moments';
 import { expectation, type NumericFisher } from './numeric';
-import { parameterPoints, vanishesAt } from './points';
+import { parameterPoints } from './points';
 import { standardise, standardiseWithShape } from './standardize';
 
 export type Estimator = 'negative-hessian' | 'score-outer-product';
@@ -114,41 +112,22 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   // Rung 1: no data.
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j) && !hasData(targets[i]![j]!)) set(i, j, targets[i]![j]!, 'constant in the data');
 
-  // Rung 2: linearity + the score identity.
+  // Rung 2: linearity + the score identity; 2b: a curved exponential family's log-partition.
   const anyOpen = (): boolean => matrix.some((r, i) => r.some((_, j) => open(i, j)));
   if (anyOpen()) {
-    const points = parameterPoints(m, 3);
-    const isZero = (e: Expr): boolean => e === ZERO || vanishesAt(e, points);
-    // Pivot arithmetic stays small as one cancelled fraction; results are tidied once, at the end.
-    const t = (e: Expr): Expr => rationalForm(e) ?? simplify(e, { ranges });
     try {
-      const scoreLin = s.map((e) => linearize(continuous ? almostEverywhere(e) : e, data));
       const entryLin = new Map<string, Linear>();
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j)) entryLin.set(`${i},${j}`, linearize(targets[i]![j]!, data));
-      const unknowns = new Set<Expr>();
-      for (const l of [...scoreLin, ...entryLin.values()]) for (const a of l.keys()) if (a !== ONE) unknowns.add(a);
-      const sys = {
-        rows: scoreLin.map((l) => new Map([...l].filter(([a]) => a !== ONE))),
-        rhs: scoreLin.map((l) => mul(minusOne, l.get(ONE) ?? ZERO)),
-      };
-      const known = solveDetermined(sys, [...unknowns], isZero, t);
+      const moments = dataMoments(m, [...entryLin.values()], {
+        ranges,
+        points: parameterPoints(m, 3),
+        ...(continuous ? { almostEverywhere } : {}),
+      });
       for (const [key, lin] of entryLin) {
-        const v = combine(lin, (a) => known.get(a));
+        const v = moments.expect(lin);
         if (v === undefined) continue;
         const [i, j] = key.split(',').map(Number) as [number, number];
-        set(i, j, v, 'score identity');
-      }
-      // Rung 2b: a curved exponential family, through the log-partition of its full family.
-      if (anyOpen()) {
-        const ef = exponentialFamilyMoments(m, ranges, points);
-        if (ef !== undefined) {
-          for (const [key, lin] of entryLin) {
-            const [i, j] = key.split(',').map(Number) as [number, number];
-            if (!open(i, j)) continue;
-            const v = combine(lin, (a) => known.get(a) ?? ef.moments.get(a));
-            if (v !== undefined) set(i, j, v, `log-partition (${ef.family} family)`);
-          }
-        }
+        set(i, j, v.value, v.source);
       }
     } catch (e) {
       if (!(e instanceof FisherError)) throw e;
