@@ -11,6 +11,7 @@
  *
  * Every entry records the rung that produced it; a closed form is claimed only when derived.
  */
+import { diff } from '../expr/diff';
 import { FisherError } from '../expr/errors';
 import { evaluate } from '../expr/evaluate';
 import { ONE, ZERO, add, call, mapBottomUp, mul, num, pow, symbols, type Expr } from '../expr/expr';
@@ -19,10 +20,10 @@ import { simplify, tidy } from '../expr/simplify';
 import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, hessian, modelRanges, score } from './derivatives';
 import { linearize, type Linear } from './linearize';
-import { dataMoments } from './moments';
+import { dataMoments, type MomentSource } from './moments';
 import { expectation, type NumericFisher } from './numeric';
 import { parameterPoints } from './points';
-import { standardise, standardiseWithShape } from './standardize';
+import { standardise, standardiseWithShape, type StandardDensity } from './standardize';
 
 export type Estimator = 'negative-hessian' | 'score-outer-product';
 
@@ -56,6 +57,69 @@ export interface FisherResult {
   readonly targets: Expr[][];
   readonly value?: number[][];
   readonly error?: number[][];
+  /** What the ladder did, entry by entry: the record a derivation is rendered from. */
+  readonly trace: FisherTrace;
+}
+
+/** One term c_k(θ)·m_k(x) of a linearisation; the atom ONE holds the data-free part. */
+export interface LinearTerm {
+  readonly atom: Expr;
+  readonly coef: Expr;
+}
+
+/** A fact E_θ[atom] = value that an entry used, and where it came from. */
+export interface MomentFact {
+  readonly atom: Expr;
+  readonly value: Expr;
+  readonly source: MomentSource;
+}
+
+/** The rung of one entry, without its details. */
+export type Rung = 'constant in the data' | 'score identity' | 'log-partition' | 'standardisation' | 'numeric' | 'irregular' | 'open';
+
+/** How one entry (i ≤ j) of the matrix was obtained. */
+export interface EntryTrace {
+  readonly i: number;
+  readonly j: number;
+  /** What the entry is the expectation of: −∂²ℓ/∂θ_i∂θ_j, or s_i s_j for a non-smooth ℓ. */
+  readonly target: Expr;
+  readonly rung: Rung;
+  /** The text of `methods[i][j]`. */
+  readonly method: string;
+  /** Rungs 2 and 2b: the target as Σ c_k(θ) m_k(x). */
+  readonly linear?: readonly LinearTerm[];
+  /** Rungs 2 and 2b: E[m_k] for each data atom of the linearisation. */
+  readonly facts?: readonly MomentFact[];
+  /** Rungs 2 and 2b: Σ c_k E[m_k] with the facts substituted, before tidying. */
+  readonly substituted?: Expr;
+  /** The closed form (null without one). */
+  readonly result: Expr | null;
+}
+
+/** Rung 3: the location–scale reduction x = m + s z (or log x = m + s z). */
+export interface StandardisationTrace {
+  readonly transform: 'identity' | 'log';
+  readonly data: string;
+  readonly location: Expr;
+  readonly scale: Expr;
+  readonly standard: StandardDensity;
+  /** ∂m/∂θ_i and ∂s/∂θ_i: the Jacobian J of (m, s). */
+  readonly dLocation: readonly Expr[];
+  readonly dScale: readonly Expr[];
+}
+
+export interface FisherTrace {
+  readonly entries: readonly EntryTrace[];
+  /**
+   * The score identity's equations E_θ[∂ℓ/∂θ_i] = 0 over data atoms (one linearisation per
+   * parameter); present when some fact came from the score identity.
+   */
+  readonly scoreEquations?: ReadonlyArray<readonly LinearTerm[]>;
+  readonly standardisation?: StandardisationTrace;
+  /** Rung 3b: the name of the shape standardisation (a Student-t with ν a parameter). */
+  readonly shape?: string;
+  /** Rung 4: the numeric method, at `at`. */
+  readonly numeric?: { readonly method: string; readonly at: ReadonlyMap<string, number> };
 }
 
 const RUNG_ORDER = ['constant in the data', 'score identity', 'log-partition', 'standardisation', 'numeric'];
@@ -90,13 +154,15 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
 
   const matrix: (Expr | null)[][] = params.map(() => params.map(() => null));
   const methods: string[][] = params.map(() => params.map(() => ''));
+  const details = new Map<string, Pick<EntryTrace, 'linear' | 'facts' | 'substituted'>>();
   const hasData = (e: Expr): boolean => [...symbols(e)].some((x) => data.includes(x));
-  const set = (i: number, j: number, e: Expr, how: string): void => {
+  const set = (i: number, j: number, e: Expr, how: string, detail?: Pick<EntryTrace, 'linear' | 'facts' | 'substituted'>): void => {
     const t = tidy(e, { ranges });
     matrix[i]![j] = t;
     matrix[j]![i] = t;
     methods[i]![j] = how;
     methods[j]![i] = how;
+    if (detail !== undefined) details.set(`${i},${j}`, detail);
   };
 
   // Parameters that move the support: the regularity conditions fail, and neither E[−H] nor
@@ -113,6 +179,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j) && !hasData(targets[i]![j]!)) set(i, j, targets[i]![j]!, 'constant in the data');
 
   // Rung 2: linearity + the score identity; 2b: a curved exponential family's log-partition.
+  let usedScoreIdentity = false;
   const anyOpen = (): boolean => matrix.some((r, i) => r.some((_, j) => open(i, j)));
   if (anyOpen()) {
     try {
@@ -127,7 +194,9 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
         const v = moments.expect(lin);
         if (v === undefined) continue;
         const [i, j] = key.split(',').map(Number) as [number, number];
-        set(i, j, v.value, v.source);
+        const facts = [...lin.keys()].filter((a) => a !== ONE).map((a) => ({ atom: a, ...moments.known.get(a)! }));
+        set(i, j, v.value, v.source, { linear: terms(lin), facts, substituted: v.value });
+        if (facts.some((f) => f.source === 'score identity')) usedScoreIdentity = true;
       }
     } catch (e) {
       if (!(e instanceof FisherError)) throw e;
@@ -136,9 +205,20 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
 
   // Rung 3: standardisation of a location–scale family.
   let standardName: string | undefined;
+  let standardisation: StandardisationTrace | undefined;
+  let shape: string | undefined;
   if (anyOpen()) {
     const st = standardise(m, ranges);
     if (st !== undefined) {
+      standardisation = {
+        transform: st.transform,
+        data: data[0]!,
+        location: st.location,
+        scale: st.scale,
+        standard: st.standard,
+        dLocation: params.map((p) => simplify(diff(st.location, p), { ranges })),
+        dScale: params.map((p) => simplify(diff(st.scale, p), { ranges })),
+      };
       standardName = `${st.standard.name}${st.transform === 'log' ? ' of log ' + data[0] : ''}`;
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (open(i, j)) set(i, j, st.matrix[i]![j]!, `standardisation (${standardName})`);
     }
@@ -151,7 +231,10 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
       for (let i = 0; i < n; i++) {
         for (let j = i; j < n; j++) {
           const e = st.matrix[i]![j];
-          if (open(i, j) && e !== null && e !== undefined) set(i, j, e, `standardisation (${st.name})`);
+          if (open(i, j) && e !== null && e !== undefined) {
+            set(i, j, e, `standardisation (${st.name})`);
+            shape = st.name;
+          }
         }
       }
       if (standardName === undefined && methods.flat().some((x) => x.includes(st.name))) standardName = st.name;
@@ -176,6 +259,12 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
       error = matrix.map((r, i) => r.map((e, j) => (e !== null ? 0 : open(i, j) ? num!.error[i]![j]! : NaN)));
     }
   }
+  const trace = buildTrace(targets, matrix, methods, details, {
+    ...(usedScoreIdentity ? { scoreEquations: s.map((e) => terms(linearize(continuous ? almostEverywhere(e) : e, data))) } : {}),
+    ...(standardisation !== undefined && methods.flat().some((x) => x === `standardisation (${standardName})`) ? { standardisation } : {}),
+    ...(shape !== undefined ? { shape } : {}),
+    ...(numericMethod !== undefined && options.at !== undefined ? { numeric: { method: numericMethod, at: options.at } } : {}),
+  });
   const method = RUNG_ORDER.filter((r) => used.has(r))
     .map((r) => (r === 'standardisation' && standardName !== undefined ? `standardisation (${standardName})` : r === 'numeric' && numericMethod !== undefined ? numericMethod : r === 'log-partition' ? methods.flat().find((x) => x.startsWith('log-partition'))! : r))
     .join(' + ');
@@ -191,7 +280,39 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
     targets,
     ...(value !== undefined ? { value } : {}),
     ...(error !== undefined ? { error } : {}),
+    trace,
   };
+}
+
+/** A linearisation as a list of terms, the data-free part first. */
+function terms(lin: Linear): LinearTerm[] {
+  const out = [...lin].map(([atom, coef]) => ({ atom, coef }));
+  return [...out.filter((t) => t.atom === ONE), ...out.filter((t) => t.atom !== ONE)];
+}
+
+function rungOf(method: string): Rung {
+  if (method === '') return 'open';
+  if (method.startsWith('irregular')) return 'irregular';
+  if (method.startsWith('numeric')) return 'numeric';
+  if (method.startsWith('log-partition')) return 'log-partition';
+  if (method.startsWith('standardisation')) return 'standardisation';
+  return method as Rung;
+}
+
+function buildTrace(
+  targets: Expr[][],
+  matrix: (Expr | null)[][],
+  methods: string[][],
+  details: ReadonlyMap<string, Pick<EntryTrace, 'linear' | 'facts' | 'substituted'>>,
+  rest: Omit<FisherTrace, 'entries'>,
+): FisherTrace {
+  const entries: EntryTrace[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    for (let j = i; j < targets.length; j++) {
+      entries.push({ i, j, target: targets[i]![j]!, rung: rungOf(methods[i]![j]!), method: methods[i]![j]!, ...(details.get(`${i},${j}`) ?? {}), result: matrix[i]![j]! });
+    }
+  }
+  return { entries, ...rest };
 }
 
 const minusOne: Expr = num(-1);
