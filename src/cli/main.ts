@@ -20,6 +20,7 @@ import { checkFisher } from '../fisher/check';
 import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
 import { parallelMonteCarlo } from './parallel';
+import { registerDerive } from './derive';
 import {
   MODEL_HELP,
   finish,
@@ -271,6 +272,7 @@ function program(): Command {
     .action((o: { json?: boolean }) => runFamilies(o));
   p.command('functions').description('list the functions of the model language').action(() => runFunctions());
   // Verbs in their own files (each `register…(p)` adds one or more commands):
+  registerDerive(p);
   return p;
 }
 
