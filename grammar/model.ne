@@ -24,7 +24,10 @@ stmt        -> %kw_data names %kw_in support                {% b.dataStmt %}
 names       -> name ("," name):*                            {% b.names %}
 name        -> %ident                                       {% b.name %}
 
-support     -> name                                         {% b.namedSupport %}
+# A support with a length declares a vector: `param beta in real[d]`, `given z in (0, 1)[3]`.
+support     -> element                                      {% b.first %}
+             | element "[" expr "]"                         {% b.vectorSupport %}
+element     -> name                                         {% b.namedSupport %}
              | ("(" | "[") expr "," expr (")" | "]")        {% b.intervalSupport %}
              | "{" expr ("," expr):* "}"                    {% b.setSupport %}
              | "{" expr %dotdot expr "}"                    {% b.rangeSupport %}
@@ -41,5 +44,6 @@ power       -> primary %pow unary                           {% b.power %}
 primary     -> %number                                      {% b.number %}
              | name                                         {% b.first %}
              | name "(" args:? ")"                          {% b.call %}
+             | name "[" expr "]"                            {% b.index %}
              | "(" expr ")"                                 {% b.group %}
 args        -> expr ("," expr):*                            {% b.args %}

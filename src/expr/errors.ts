@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'not-differentiable'
   | 'too-large'
   | 'bad-value'
+  /** A vector where a number is needed, lengths that differ, an index out of range. */
+  | 'shape'
   | 'bad-option'
   | 'io';
 

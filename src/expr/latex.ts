@@ -15,13 +15,19 @@ const GREEK = new Set([
 const CONSTANTS: Record<string, string> = { pi: '\\pi', e: 'e', euler_gamma: '\\gamma_{\\mathrm{E}}', inf: '\\infty' };
 
 /**
- * LaTeX for a symbol name: mu -> \mu, sigma2 -> \sigma_{2}, x_i -> x_{i}, lam -> \mathit{lam}.
+ * LaTeX for a symbol name: mu -> \mu, sigma2 -> \sigma_{2}, x_i -> x_{i}, beta[2] -> \beta_{2}, lam -> \mathit{lam}.
  * Every identifier of the language gives valid LaTeX: x2_3 -> {x_{2}}_{3} (no double subscript),
  * and underscores that cannot be subscripts (x_, _x, a__b) are escaped.
  */
 export function latexName(name: string): string {
   const c = CONSTANTS[name];
   if (c !== undefined) return c;
+  // A vector's component beta[2] -> \beta_{2}.
+  const comp = /^(.+)\[(\d+)\]$/.exec(name);
+  if (comp) {
+    const head = latexName(comp[1]!);
+    return `${head.includes('_') ? `{${head}}` : head}_{${comp[2]}}`;
+  }
   const us = name.indexOf('_');
   if (us > 0 && us < name.length - 1) {
     const head = latexName(name.slice(0, us));

@@ -5,6 +5,9 @@
 import type { Span } from '../expr/errors';
 import { symbols, type Expr } from '../expr/expr';
 import type { Interval } from '../expr/interval';
+import { splitComponent, type Role, type VNode } from './vnode';
+
+export type { Role };
 
 /** Where a data symbol lives, or a parameter's domain. Bounds are expressions (constants, parameters, ±inf). */
 export type Support =
@@ -16,8 +19,6 @@ export type Support =
   /** The open simplex x_i > 0, Σ x_i < 1 (the free coordinates of a Dirichlet). */
   | { readonly kind: 'simplex' };
 
-export type Role = 'data' | 'param' | 'const' | 'given';
-
 export interface Declaration {
   readonly name: string;
   readonly role: Role;
@@ -28,6 +29,18 @@ export interface Declaration {
   readonly explicit: boolean;
   /** The interval the symbol's values lie in, for sign reasoning (bounds evaluated). */
   readonly range: Interval;
+  readonly span?: Span;
+}
+
+/** A vector declaration (`param beta in real[3]`): its components are scalar declarations beta[1], beta[2], beta[3]. */
+export interface VectorDecl {
+  readonly name: string;
+  readonly role: Role;
+  readonly length: number;
+  /** The components' declarations, in order (also in Model.symbols and the role's list). */
+  readonly components: readonly Declaration[];
+  /** The support as written: `real[3]`. */
+  readonly label: string;
   readonly span?: Span;
 }
 
@@ -58,6 +71,13 @@ export interface Model {
   readonly familiesOnly: boolean;
   /** The `~` lines in order: which family draws which data, with what arguments (for sampling). */
   readonly draws: ReadonlyArray<Draw>;
+  /** Vector declarations by name (their components are scalar declarations in the lists above). */
+  readonly vectors: ReadonlyMap<string, VectorDecl>;
+  /**
+   * The log-density in the vector view, where `dot`, `sum` and elementwise maps are whole nodes
+   * (for numerics over data sets); `logp` is its expansion into scalar symbols.
+   */
+  readonly vectorLogp: VNode;
 }
 
 /** One `~` line: `data ~ family(args)`, the arguments as expressions in the model's symbols. */
@@ -78,4 +98,18 @@ export function supportSymbols(s: Support): string[] {
     symbols(s.hi, out);
   } else if (s.kind === 'set') s.values.forEach((v) => symbols(v, out));
   return [...out];
+}
+
+/**
+ * Names of declarations for display, the components of a vector collapsed into its name:
+ * [y, z[1], z[2], beta[1], beta[2]] -> ['y', 'z', 'beta'].
+ */
+export function displayNames(m: Model, decls: readonly Declaration[]): string[] {
+  const out: string[] = [];
+  for (const d of decls) {
+    const c = splitComponent(d.name);
+    const name = c !== undefined && m.vectors.has(c[0]) ? c[0] : d.name;
+    if (out[out.length - 1] !== name || name === d.name) out.push(name);
+  }
+  return out;
 }

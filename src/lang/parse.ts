@@ -7,6 +7,7 @@ import nearley from 'nearley';
 import type { Token } from 'moo';
 import { FisherError, type Span } from '../expr/errors';
 import {
+  MINUS_ONE,
   NAMED_CONSTANTS,
   ONE,
   ZERO,
@@ -32,13 +33,21 @@ import { printExpr } from '../expr/print';
 import { FAMILIES, familyNames, type FamilyDef } from '../families/index';
 import grammar from './grammar';
 import { KEYWORD_SET, lexer } from './lexer';
-import { supportSymbols, type Constant, type Declaration, type Draw, type Model, type Role, type Support } from './model';
+import { supportSymbols, type Constant, type Declaration, type Draw, type Model, type Role, type Support, type VectorDecl } from './model';
 import type { Name, Statement, SyntaxExpr, SyntaxSupport } from './syntax';
+import { VGraph, broadcastLength, componentName, type VNode } from './vnode';
 
 const compiled = nearley.Grammar.fromCompiled(grammar as unknown as nearley.CompiledRules);
 
 /** Names that are never user symbols. */
 const RESERVED = new Set(['pi', 'e', 'euler_gamma', 'inf']);
+/** Functions of vectors, beside the (elementwise) function table: name -> arity and description. */
+export const VECTOR_FUNCTIONS: ReadonlyMap<string, { readonly arity: number; readonly description: string }> = new Map([
+  ['dot', { arity: 2, description: 'dot(a, b): the inner product Σ a_k b_k of two vectors of one length' }],
+  ['sum', { arity: 1, description: 'sum(v): the sum of the components of a vector' }],
+]);
+/** The longest vector a declaration may have (its scalar view has one symbol per component). */
+export const MAX_VECTOR_LENGTH = 100_000;
 const SUPPORT_NAMES = ['real', 'positive', 'nonnegative', 'negative', 'nonpositive', 'naturals', 'integers', 'simplex'];
 
 /** The largest model text accepted, in characters. */
@@ -197,9 +206,11 @@ export function suggest(name: string, candidates: Iterable<string>): string {
 // The builder: statements -> Model.
 
 interface Scope {
+  /** Scalar declarations, the components of vectors included (beta[1], ...). */
   decls: Map<string, Declaration>;
-  lets: Map<string, Expr>;
+  lets: Map<string, VNode>;
   constants: Map<string, Constant>;
+  vectors: Map<string, VectorDecl>;
 }
 
 interface FamilyModel {
@@ -224,10 +235,13 @@ interface BuildOptions {
 }
 
 class Builder {
-  readonly scope: Scope = { decls: new Map(), lets: new Map(), constants: new Map() };
+  readonly scope: Scope = { decls: new Map(), lets: new Map(), constants: new Map(), vectors: new Map() };
   readonly order: Declaration[] = [];
   readonly warnings: string[] = [];
-  readonly logpTerms: Expr[] = [];
+  readonly graph = new VGraph();
+  readonly logpTerms: VNode[] = [];
+  /** parseExpr: an undeclared `beta[2]` is the symbol beta[2]. */
+  freeComponents = false;
   readonly draws: Draw[] = [];
   logpSeen: Span | undefined;
 
@@ -244,25 +258,62 @@ class Builder {
     const d = this.scope.decls.get(name);
     if (d !== undefined) return d.range;
     const l = this.scope.lets.get(name);
-    return l === undefined ? undefined : rangeOf(l, this.symbolRange);
+    return l === undefined || l.length > 0 ? undefined : rangeOf(this.graph.expandScalar(l), this.symbolRange);
   };
+
+  known(name: string): boolean {
+    return this.scope.decls.has(name) || this.scope.lets.has(name) || this.scope.vectors.has(name);
+  }
 
   checkNewName(n: Name): void {
     if (RESERVED.has(n.name)) throw this.err('duplicate', `'${n.name}' is a built-in constant and cannot be declared`, n);
-    if (FUNCTIONS.has(n.name)) throw this.err('duplicate', `'${n.name}' is a function name and cannot be declared`, n);
+    if (FUNCTIONS.has(n.name) || VECTOR_FUNCTIONS.has(n.name)) throw this.err('duplicate', `'${n.name}' is a function name and cannot be declared`, n);
     if (KEYWORD_SET.has(n.name)) throw this.err('duplicate', `'${n.name}' is a keyword`, n);
-    if (this.scope.decls.has(n.name) || this.scope.lets.has(n.name)) {
+    if (this.known(n.name)) {
       throw this.err('duplicate', `'${n.name}' is already declared`, n);
     }
   }
 
   declare(n: Name, role: Role, support: Support, label: string, explicit: boolean): Declaration {
     this.checkNewName(n);
-    const decl: Declaration = { name: n.name, role, support, label, explicit, range: this.supportRange(support), span: { start: n.start, end: n.end } };
-    this.scope.decls.set(n.name, decl);
+    return this.addDeclaration(n.name, n, role, support, label, explicit);
+  }
+
+  addDeclaration(name: string, span: Span, role: Role, support: Support, label: string, explicit: boolean): Declaration {
+    const decl: Declaration = { name, role, support, label, explicit, range: this.supportRange(support), span: { start: span.start, end: span.end } };
+    this.scope.decls.set(name, decl);
     this.order.push(decl);
     return decl;
   }
+
+  /** A vector: its components beta[1], ..., beta[length] are scalar declarations with the element support. */
+  declareVector(n: Name, role: Role, length: number, support: Support, label: string, explicit: boolean): void {
+    this.checkNewName(n);
+    const components = Array.from({ length }, (_, k) => this.addDeclaration(componentName(n.name, k + 1), n, role, support, label, explicit));
+    this.scope.vectors.set(n.name, { name: n.name, role, length, components, label: `${label}[${length}]`, span: { start: n.start, end: n.end } });
+  }
+
+  /** Declare names with a support; a support with a length (`real[d]`) declares vectors. */
+  declareAll(names: readonly Name[], role: Role, s: SyntaxSupport | undefined, support: Support, label: string, explicit: boolean): void {
+    const length = s?.length === undefined ? undefined : this.vectorLength(s.length);
+    for (const n of names) {
+      if (length === undefined) this.declare(n, role, support, label, explicit);
+      else this.declareVector(n, role, length, support, label, explicit);
+    }
+  }
+
+  vectorLength(x: SyntaxExpr): number {
+    const { value } = this.constExpr(x, 'the length of a vector');
+    if (!Number.isInteger(value) || value < 1) throw this.err('shape', `the length of a vector must be a whole number of at least 1, got ${value}`, x);
+    if (value > MAX_VECTOR_LENGTH) throw this.err('too-large', `a vector of length ${value} is longer than the limit of ${MAX_VECTOR_LENGTH}`, x);
+    return value;
+  }
+
+  /** The node of a declared scalar symbol. */
+  inputOf = (name: string): VNode | undefined => {
+    const d = this.scope.decls.get(name);
+    return d === undefined ? undefined : this.graph.input(d.name, d.role, 0);
+  };
 
   supportRange(s: Support): Interval {
     const lo = (e: Expr): number => rangeOf(e, this.symbolRange).lo;
@@ -283,31 +334,56 @@ class Builder {
 
   // -- expressions ------------------------------------------------------------------------------
 
-  /** Convert a syntax expression; `onUnknown` may declare a name instead of failing. */
-  expr(x: SyntaxExpr, onUnknown?: (n: Name) => Expr | undefined): Expr {
+  /** The scalar view of a scalar node; a vector is an error at `at`. */
+  scalar(v: VNode, at: Span, what: string): Expr {
+    if (v.length > 0) throw this.err('shape', `${what} must be a number, but this is a vector of length ${v.length} (reduce it with sum(...) or dot(...), or take a component such as v[1])`, at);
+    return this.graph.expandScalar(v);
+  }
+
+  /** The components of a node's scalar view (a scalar is one component). */
+  components(v: VNode): readonly Expr[] {
+    const e = this.graph.expand(v);
+    return Array.isArray(e) ? (e as readonly Expr[]) : [e as Expr];
+  }
+
+  /** Operands of an elementwise operation must be scalars or vectors of one length. */
+  checkShapes(xs: readonly VNode[], spans: readonly Span[], what: string, at: Span): void {
+    if (broadcastLength(xs) !== undefined) return;
+    const i = xs.findIndex((x) => x.length > 0);
+    const j = xs.findIndex((x) => x.length > 0 && x.length !== xs[i]!.length);
+    const text = (k: number): string => this.source.slice(spans[k]!.start, spans[k]!.end);
+    throw this.err('shape', `${what}: vectors of different lengths, ${text(i)} has ${xs[i]!.length} components and ${text(j)} has ${xs[j]!.length}`, at);
+  }
+
+  /** Convert a syntax expression to a node of the vector view; `onUnknown` may declare a name instead of failing. */
+  expr(x: SyntaxExpr, onUnknown?: (n: Name) => VNode | undefined): VNode {
+    const g = this.graph;
     switch (x.t) {
       case 'num': {
         const exp = Number(/[eE]([+-]?\d+)$/.exec(x.text)?.[1] ?? '0');
         if (Math.abs(exp) > 400) throw this.err('bad-value', `the number ${x.text} is out of range`, x);
-        return num(qfromDecimal(x.text));
+        return g.constant(num(qfromDecimal(x.text)));
       }
       case 'name':
         return this.resolve(x, onUnknown);
+      case 'index':
+        return this.index(x, onUnknown);
       case 'neg':
-        return neg(this.expr(x.a, onUnknown));
+        return g.mul(g.constant(MINUS_ONE), this.expr(x.a, onUnknown));
       case 'bin': {
         const a = this.expr(x.a, onUnknown);
         const b = this.expr(x.b, onUnknown);
+        this.checkShapes([a, b], [x.a, x.b], `'${x.op}'`, x);
         switch (x.op) {
           case '+':
-            return add(a, b);
+            return g.add(a, b);
           case '-':
-            return sub(a, b);
+            return g.add(a, g.mul(g.constant(MINUS_ONE), b));
           case '*':
-            return mul(a, b);
+            return g.mul(a, b);
           case '/':
-            if (b === ZERO) throw this.err('domain', 'division by zero', x);
-            return div(a, b);
+            if (b.kind === 'const' && b.expr === ZERO) throw this.err('domain', 'division by zero', x);
+            return g.mul(a, g.pow(b, g.constant(MINUS_ONE)));
           case '^':
             return this.power(a, b, x);
         }
@@ -318,43 +394,86 @@ class Builder {
     }
   }
 
-  power(a: Expr, b: Expr, x: SyntaxExpr): Expr {
-    if (b.kind === 'num' && b.value.d !== 1n && b.value.d % 2n === 0n) this.checkDomain(a, NONNEGATIVE, `a power with exponent ${printExpr(b)}`, x);
-    if (a === ZERO && b.kind === 'num' && b.value.n < 0n) throw this.err('domain', 'division by zero (0 to a negative power)', x);
-    return pow(a, b);
+  power(a: VNode, b: VNode, x: SyntaxExpr): VNode {
+    const as = this.components(a);
+    const bs = this.components(b);
+    for (let k = 0; k < Math.max(as.length, bs.length); k++) {
+      const base = as[Math.min(k, as.length - 1)]!;
+      const exp = bs[Math.min(k, bs.length - 1)]!;
+      if (exp.kind === 'num' && exp.value.d !== 1n && exp.value.d % 2n === 0n) this.checkDomain(base, NONNEGATIVE, `a power with exponent ${printExpr(exp)}`, x);
+      if (base === ZERO && exp.kind === 'num' && exp.value.n < 0n) throw this.err('domain', 'division by zero (0 to a negative power)', x);
+    }
+    return this.graph.pow(a, b);
   }
 
-  resolve(n: Name, onUnknown?: (n: Name) => Expr | undefined): Expr {
+  resolve(n: Name, onUnknown?: (n: Name) => VNode | undefined): VNode {
     const l = this.scope.lets.get(n.name);
     if (l !== undefined) return l;
-    if (this.scope.decls.has(n.name) || NAMED_CONSTANTS.has(n.name)) {
+    const v = this.scope.vectors.get(n.name);
+    if (v !== undefined) return this.graph.input(v.name, v.role, v.length);
+    const d = this.scope.decls.get(n.name);
+    if (d !== undefined) return this.graph.input(d.name, d.role, 0);
+    if (NAMED_CONSTANTS.has(n.name)) {
       if (n.name === 'inf') throw this.err('domain', "'inf' may only be a bound of a support, as in (0, inf)", n);
-      return sym(n.name);
+      return this.graph.constant(sym(n.name));
     }
-    if (FUNCTIONS.has(n.name)) throw this.err('unknown-name', `'${n.name}' is a function: call it as ${n.name}(...)`, n);
+    if (FUNCTIONS.has(n.name) || VECTOR_FUNCTIONS.has(n.name)) throw this.err('unknown-name', `'${n.name}' is a function: call it as ${n.name}(...)`, n);
     const made = onUnknown?.(n);
     if (made !== undefined) return made;
-    const known = [...this.scope.decls.keys(), ...this.scope.lets.keys(), 'pi', 'e', 'euler_gamma'];
+    const known = [...this.scope.decls.keys(), ...this.scope.vectors.keys(), ...this.scope.lets.keys(), 'pi', 'e', 'euler_gamma'];
     throw this.err('unknown-name', `unknown name '${n.name}'${suggest(n.name, known)}: declare it with data, param, const or let`, n);
   }
 
-  callExpr(x: Extract<SyntaxExpr, { t: 'call' }>, onUnknown?: (n: Name) => Expr | undefined): Expr {
+  /** `beta[2]`: a component of a vector, the index a whole number 1..length (a literal or a constant). */
+  index(x: Extract<SyntaxExpr, { t: 'index' }>, onUnknown?: (n: Name) => VNode | undefined): VNode {
+    const { value: k } = this.constExpr(x.index, 'an index');
+    if (!Number.isInteger(k) || k < 1) throw this.err('shape', `an index counts from 1: ${x.vector.name}[${k}] has no meaning (write ${x.vector.name}[1] for the first component)`, x.index);
+    if (this.freeComponents && !this.known(x.vector.name) && !NAMED_CONSTANTS.has(x.vector.name)) {
+      const made = onUnknown?.({ ...x.vector, name: componentName(x.vector.name, k) });
+      if (made !== undefined) return made;
+    }
+    const v = this.resolve(x.vector);
+    if (v.length === 0) throw this.err('shape', `'${x.vector.name}' is a number, not a vector: it has no component [${k}]`, x);
+    if (k > v.length) throw this.err('shape', `index ${k} is out of range: '${x.vector.name}' has ${v.length} components (1..${v.length})`, x.index);
+    return this.graph.index(v, k);
+  }
+
+  callExpr(x: Extract<SyntaxExpr, { t: 'call' }>, onUnknown?: (n: Name) => VNode | undefined): VNode {
+    const vf = VECTOR_FUNCTIONS.get(x.fn.name);
+    if (vf !== undefined) return this.vectorCall(x, vf.arity, onUnknown);
     const def = FUNCTIONS.get(x.fn.name);
     if (def === undefined) {
-      if (this.scope.decls.has(x.fn.name)) throw this.err('unknown-function', `'${x.fn.name}' is a ${this.scope.decls.get(x.fn.name)!.role}, not a function (write '*' to multiply)`, x.fn);
-      throw this.err('unknown-function', `unknown function '${x.fn.name}'${suggest(x.fn.name, functionNames())}`, x.fn);
+      const known = this.scope.decls.get(x.fn.name) ?? this.scope.vectors.get(x.fn.name);
+      if (known !== undefined) throw this.err('unknown-function', `'${x.fn.name}' is a ${known.role}, not a function (write '*' to multiply${this.scope.vectors.has(x.fn.name) ? ", or [k] for a component" : ''})`, x.fn);
+      throw this.err('unknown-function', `unknown function '${x.fn.name}'${suggest(x.fn.name, [...functionNames(), ...VECTOR_FUNCTIONS.keys()])}`, x.fn);
     }
     if (x.args.length !== def.arity) {
       throw this.err('arity', `${def.name} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${x.args.length}`, x);
     }
     const args = x.args.map((a) => this.expr(a, onUnknown));
+    this.checkShapes(args, x.args, def.name, x);
     args.forEach((a, i) => {
-      if (def.integerArgs?.includes(i) && !(a.kind === 'num' && a.value.d === 1n && a.value.n >= 0n)) {
+      if (def.integerArgs?.includes(i) && !(a.kind === 'const' && a.expr.kind === 'num' && a.expr.value.d === 1n && a.expr.value.n >= 0n)) {
         throw this.err('domain', `the argument ${i + 1} of ${def.name} must be a whole number 0, 1, 2, ...`, x.args[i]!);
       }
-      this.checkDomain(a, def.domain[i] ?? REAL, `${def.name}`, x.args[i]!);
+      for (const c of this.components(a)) this.checkDomain(c, def.domain[i] ?? REAL, `${def.name}`, x.args[i]!);
     });
-    return call(def.name, args);
+    return this.graph.call(def.name, args);
+  }
+
+  /** dot(a, b) and sum(v): their arguments must be vectors (of one length for dot). */
+  vectorCall(x: Extract<SyntaxExpr, { t: 'call' }>, arity: number, onUnknown?: (n: Name) => VNode | undefined): VNode {
+    const name = x.fn.name;
+    if (x.args.length !== arity) throw this.err('arity', `${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${x.args.length}`, x);
+    const args = x.args.map((a) => this.expr(a, onUnknown));
+    args.forEach((a, i) => {
+      if (a.length === 0) throw this.err('shape', `${name} needs ${arity === 1 ? 'a vector' : 'vectors'}, but ${this.source.slice(x.args[i]!.start, x.args[i]!.end)} is a number`, x.args[i]!);
+    });
+    if (name === 'sum') return this.graph.sum(args[0]!);
+    if (args[0]!.length !== args[1]!.length) {
+      throw this.err('shape', `dot needs two vectors of one length, but ${this.source.slice(x.args[0]!.start, x.args[0]!.end)} has ${args[0]!.length} components and ${this.source.slice(x.args[1]!.start, x.args[1]!.end)} has ${args[1]!.length}`, x);
+    }
+    return this.graph.dot(args[0]!, args[1]!);
   }
 
   /**
@@ -380,7 +499,7 @@ class Builder {
   }
 
   constExpr(x: SyntaxExpr, what: string): { expr: Expr; value: number } {
-    const e = this.expr(x);
+    const e = this.scalar(this.expr(x), x, what);
     for (const s of symbols(e)) {
       const d = this.scope.decls.get(s);
       if (d !== undefined && d.role !== 'const') throw this.err('domain', `${what} must be a known number, but it depends on the ${d.role} '${s}'`, x);
@@ -400,7 +519,7 @@ class Builder {
     const bound = (x: SyntaxExpr): Expr => {
       if (x.t === 'name' && x.name === 'inf') return sym('inf');
       if (x.t === 'neg' && x.a.t === 'name' && x.a.name === 'inf') return neg(sym('inf'));
-      const e = this.expr(x);
+      const e = this.scalar(this.expr(x), x, 'a bound of a support');
       for (const n of symbols(e)) {
         const d = this.scope.decls.get(n);
         if (d !== undefined && (d.role === 'data' || d.role === 'given')) throw this.err('support', `a bound cannot depend on the ${d.role} '${n}'`, x);
@@ -466,14 +585,14 @@ class Builder {
       case 'data': {
         const { support, label } = this.support(st.support, true);
         if (support.kind === 'simplex' && st.names.length < 1) throw this.err('support', 'a simplex needs at least one coordinate', st);
-        for (const n of st.names) this.declare(n, 'data', support, label, true);
+        this.declareAll(st.names, 'data', st.support, support, label, true);
         return;
       }
       case 'param':
       case 'given': {
         const { support, label } = st.support === undefined ? { support: this.support({ k: 'named', name: { t: 'name', name: 'real', start: st.start, end: st.end }, start: st.start, end: st.end }, false).support, label: 'real' } : this.support(st.support, false);
         if (support.kind === 'simplex') throw this.err('support', "'simplex' is a support for data", st);
-        for (const n of st.names) this.declare(n, st.s, support, label, st.support !== undefined);
+        this.declareAll(st.names, st.s, st.support, support, label, st.support !== undefined);
         return;
       }
       case 'const': {
@@ -492,7 +611,9 @@ class Builder {
       case 'logp': {
         if (this.logpSeen !== undefined) throw this.err('duplicate', 'logp is already defined (a model has one log-density; sum the terms)', st);
         this.logpSeen = st;
-        this.logpTerms.push(this.expr(st.value));
+        const value = this.expr(st.value);
+        this.scalar(value, st.value, 'the log-density');
+        this.logpTerms.push(value);
         return;
       }
       case 'tilde':
@@ -522,42 +643,50 @@ class Builder {
     if (st.names.length !== fam.data.length) {
       throw this.err('arity', `${def.name} describes ${fam.data.length} data value${fam.data.length === 1 ? '' : 's'}, but ${st.names.length} name${st.names.length === 1 ? ' is' : 's are'} on the left of '~'`, st.names[0]!);
     }
+    // The family's symbols: as expressions (scalar view, supports) and as nodes (vector view).
     const map = new Map<string, Expr>();
+    const nodes = new Map<string, VNode>();
     fparams.forEach((fp, i) => {
       const a = st.args[i]!;
       const fixed = def.fixed?.includes(fp.name) ?? false;
       if (fixed) {
-        if (a.t === 'name' && !this.scope.decls.has(a.name) && !this.scope.lets.has(a.name)) {
+        if (a.t === 'name' && !this.known(a.name)) {
           throw this.err('unknown-name', `${def.name}'s ${fp.name} must be a known number: write a number or declare \`const ${a.name} = ...\` first`, a);
         }
         const { expr, value } = this.constExpr(a, `${def.name}'s ${fp.name}`);
         if (fp.support.kind === 'integers' && !Number.isInteger(value)) throw this.err('domain', `${def.name}'s ${fp.name} must be a whole number, got ${value}`, a);
         map.set(fp.name, expr);
+        nodes.set(fp.name, this.graph.fromExpr(expr, this.inputOf));
         return;
       }
       // A bare new name becomes a parameter with the family's domain; new names inside a larger
       // expression become real parameters (x ~ Normal(mu, exp(s)): s is real).
-      let value: Expr;
-      if (a.t === 'name' && !this.scope.decls.has(a.name) && !this.scope.lets.has(a.name) && !NAMED_CONSTANTS.has(a.name) && !FUNCTIONS.has(a.name)) {
+      let node: VNode;
+      if (a.t === 'name' && !this.known(a.name) && !NAMED_CONSTANTS.has(a.name) && !FUNCTIONS.has(a.name) && !VECTOR_FUNCTIONS.has(a.name)) {
         this.declare(a, 'param', substituteSupport(fp.support, map), fp.label, true);
-        value = sym(a.name);
+        node = this.inputOf(a.name)!;
       } else {
-        value = this.expr(a, (n) => {
+        node = this.expr(a, (n) => {
           this.declare(n, 'param', { kind: 'interval', lo: neg(sym('inf')), hi: sym('inf'), loOpen: true, hiOpen: true }, 'real', false);
-          return sym(n.name);
+          return this.inputOf(n.name);
         });
       }
+      const value = this.scalar(node, a, `${def.name}'s ${fp.name}`);
       this.checkDomain(value, fp.range, `${def.name}'s ${fp.name}`, a);
       map.set(fp.name, value);
+      nodes.set(fp.name, node);
     });
     fam.data.forEach((fd, i) => {
       const n = st.names[i]!;
+      const vector = this.scope.vectors.get(n.name);
+      if (vector !== undefined) throw this.err('shape', `'${n.name}' is a vector of length ${vector.length}, but ${def.name} describes ${fam.data.length === 1 ? 'one value' : `${fam.data.length} values, each a number`}`, n);
       const existing = this.scope.decls.get(n.name);
       if (existing === undefined) this.declare(n, 'data', substituteSupport(fd.support, map), substituteLabel(fd, map), true);
       else if (existing.role !== 'data') throw this.err('duplicate', `'${n.name}' is a ${existing.role}, not data`, n);
       map.set(fd.name, sym(n.name));
+      nodes.set(fd.name, this.inputOf(n.name)!);
     });
-    this.logpTerms.push(substitute(fam.logp, map));
+    this.logpTerms.push(this.graph.fromExpr(fam.logp, (name) => nodes.get(name)));
     this.draws.push({ family: def.name, args: fparams.map((fp) => map.get(fp.name)!), data: st.names.map((n) => n.name) });
   }
 
@@ -566,7 +695,7 @@ class Builder {
       const at = this.source.trimEnd().length;
       throw this.err('missing-logp', 'no log-density: add `logp = ...` or a line such as `x ~ Normal(mu, sigma)`', { start: Math.max(0, at - 1), end: Math.max(1, at) });
     }
-    const logp = add(...this.logpTerms);
+    const logp = add(...this.logpTerms.map((t) => this.graph.expandScalar(t)));
     const params = this.order.filter((d) => d.role === 'param');
     const data = this.order.filter((d) => d.role === 'data');
     if (this.options.requireParams && params.length === 0) {
@@ -574,10 +703,19 @@ class Builder {
     }
     const used = symbols(logp);
     const paramSupport = (d: Declaration): boolean => supportSymbols(d.support).some((s) => this.scope.decls.get(s)?.role === 'param');
+    const inVector = new Set([...this.scope.vectors.values()].flatMap((v) => v.components));
     for (const d of this.order) {
       // A density constant on a parameter-dependent support (Uniform(0, theta)) rightly omits x.
       if (d.role === 'data' && paramSupport(d)) continue;
+      if (inVector.has(d)) continue;
       if ((d.role === 'param' || d.role === 'data') && !used.has(d.name)) this.warnings.push(`the ${d.role === 'param' ? 'parameter' : 'data symbol'} '${d.name}' does not appear in the log-density`);
+    }
+    for (const v of this.scope.vectors.values()) {
+      if (v.role !== 'param' && v.role !== 'data') continue;
+      const unused = v.components.filter((c) => !used.has(c.name)).map((c) => c.name);
+      const what = v.role === 'param' ? 'parameter' : 'data';
+      if (unused.length === v.length) this.warnings.push(`the ${what} vector '${v.name}' does not appear in the log-density`);
+      else if (unused.length > 0) this.warnings.push(`the component${unused.length > 1 ? 's' : ''} ${unused.join(', ')} of the ${what} vector '${v.name}' ${unused.length > 1 ? 'do' : 'does'} not appear in the log-density`);
     }
     for (const d of data) {
       const deps = supportSymbols(d.support).filter((s) => this.scope.decls.get(s)?.role === 'param');
@@ -596,6 +734,8 @@ class Builder {
       symbols: this.scope.decls,
       familiesOnly: this.logpSeen === undefined,
       draws: this.draws,
+      vectors: this.scope.vectors,
+      vectorLogp: this.graph.nary('add', this.logpTerms),
     };
   }
 }
@@ -671,8 +811,9 @@ export function parseExpr(text: string): Expr {
     throw new FisherError('syntax', 'expected one expression', { start: 0, end: Math.max(1, text.length) }, text);
   }
   const b = new Builder(source, { allowFamilies: false, requireParams: false });
+  b.freeComponents = true;
   try {
-    return guardDepth(() => b.expr(st.value, (n) => (RESERVED.has(n.name) ? undefined : sym(n.name))));
+    return guardDepth(() => b.scalar(b.expr(st.value, (n) => (RESERVED.has(n.name) ? undefined : b.graph.input(n.name, 'param', 0))), st.value, 'the expression'));
   } catch (e) {
     throw shiftError(e, prefix.length, text);
   }

@@ -15,14 +15,19 @@ export type SyntaxExpr =
   | (Spanned & { readonly t: 'name'; readonly name: string })
   | (Spanned & { readonly t: 'bin'; readonly op: '+' | '-' | '*' | '/' | '^'; readonly a: SyntaxExpr; readonly b: SyntaxExpr })
   | (Spanned & { readonly t: 'neg'; readonly a: SyntaxExpr })
-  | (Spanned & { readonly t: 'call'; readonly fn: Name; readonly args: readonly SyntaxExpr[] });
+  | (Spanned & { readonly t: 'call'; readonly fn: Name; readonly args: readonly SyntaxExpr[] })
+  /** A component of a vector, `beta[2]` (1-based). */
+  | (Spanned & { readonly t: 'index'; readonly vector: Name; readonly index: SyntaxExpr });
 
 export interface Name extends Spanned {
   readonly t: 'name';
   readonly name: string;
 }
 
-export type SyntaxSupport =
+/** The support of one value; with `length`, of each component of a vector (`real[d]`). */
+export type SyntaxSupport = ElementSupport & { readonly length?: SyntaxExpr };
+
+export type ElementSupport =
   | (Spanned & { readonly k: 'named'; readonly name: Name })
   | (Spanned & {
       readonly k: 'interval';
@@ -107,6 +112,7 @@ export const setSupport = (d: D): SyntaxSupport => ({
   ...from(d[0], d[3]),
 });
 export const rangeSupport = (d: D): SyntaxSupport => ({ k: 'range', lo: d[1], hi: d[3], ...from(d[0], d[4]) });
+export const vectorSupport = (d: D): SyntaxSupport => ({ ...d[0], length: d[2], end: (d[3] as Token).offset + 1 });
 
 export const binary = (d: D): SyntaxExpr => ({ t: 'bin', op: d[1][0].value, a: d[0], b: d[2], ...from(d[0], d[2]) });
 export const unary = (d: D): SyntaxExpr =>
@@ -114,5 +120,6 @@ export const unary = (d: D): SyntaxExpr =>
 export const power = (d: D): SyntaxExpr => ({ t: 'bin', op: '^', a: d[0], b: d[2], ...from(d[0], d[2]) });
 export const number = (d: D): SyntaxExpr => ({ t: 'num', text: (d[0] as Token).value, ...tokSpan(d[0]) });
 export const call = (d: D): SyntaxExpr => ({ t: 'call', fn: d[0], args: d[2] ?? [], ...from(d[0], d[3]) });
+export const index = (d: D): SyntaxExpr => ({ t: 'index', vector: d[0], index: d[2], ...from(d[0], d[3]) });
 export const group = (d: D): SyntaxExpr => ({ ...d[1], start: d[0].offset, end: d[2].offset + 1 });
 export const args = (d: D): SyntaxExpr[] => [d[0], ...d[1].map((x: any) => x[1])];
