@@ -1,0 +1,481 @@
+/**
+ * Reparameterisation θ = g(φ): substitute into the density, derive the Fisher matrix of the new
+ * density by the ladder, and show that it equals Jᵀ F(g(φ)) J with J = ∂θ/∂φ (the chain rule for
+ * the score: s_φ = Jᵀ s_θ, so E[s_φ s_φᵀ] = Jᵀ E[s_θ s_θᵀ] J) — decided symbolically (the
+ * difference cancels) and numerically at random points of the new domain.
+ *
+ * The new parameters' domains are given (`phi in positive`) or inferred: the largest of real,
+ * positive, negative and (0, 1) on which g is defined and maps into the old domain, shown by
+ * interval arithmetic (src/expr/range.ts) or, for a map of one parameter, by monotonicity (the
+ * sign of g′ on the domain) and the limits of g at the domain's ends.
+ */
+import { diff } from '../expr/diff';
+import { FisherError } from '../expr/errors';
+import { evaluate } from '../expr/evaluate';
+import { NAMED_CONSTANTS, ZERO, dependsOn, subexpressions, substitute, sub, sym, symbols, type Expr } from '../expr/expr';
+import { FUNCTIONS } from '../expr/functions';
+import { POSITIVE, REAL, UNIT_OPEN, contains, formatInterval, isNegative, isNonnegative, isPositive, iv, within, type Interval } from '../expr/interval';
+import { printExpr } from '../expr/print';
+import { rangeOf, type SymbolRanges } from '../expr/range';
+import { rationalForm } from '../expr/rationalform';
+import { simplify } from '../expr/simplify';
+import { normalizeName } from '../lang/lexer';
+import { supportSymbols, type Declaration, type Model, type Support } from '../lang/model';
+import { parse, parseExpr, suggest } from '../lang/parse';
+import { constantValues, modelRanges } from '../fisher/derivatives';
+import { fisher, type FisherOptions, type FisherResult } from '../fisher/fisher';
+import { parameterPoints } from '../fisher/points';
+import { congruence, finalise } from './crb';
+
+/** One assignment old = g(new). */
+export interface Substitution {
+  /** The old parameter. */
+  readonly param: string;
+  /** g, in the new parameters (and the model's constants). */
+  readonly expr: Expr;
+}
+
+/** A parameter of the new model and where its domain came from. */
+export interface NewParameter {
+  readonly name: string;
+  readonly domain: Interval;
+  /** As written in the new model: `positive`, `(0, 1)`, ... */
+  readonly label: string;
+  /** Given with --domain, inferred from the map, or kept from the old model. */
+  readonly origin: 'given' | 'inferred' | 'kept';
+}
+
+/** Does g map the new domain into the old parameter's domain, and how was that shown? */
+export interface MapCheck {
+  readonly param: string;
+  readonly ok: boolean;
+  /** 'interval arithmetic', 'monotone, with its limits at the ends', 'sampled at N points', or the counterexample. */
+  readonly how: string;
+}
+
+export interface Agreement {
+  /** Every entry of F_new − Jᵀ F J cancels symbolically. */
+  readonly symbolic: boolean;
+  /** Points of the new domain where the two were compared numerically. */
+  readonly points: number;
+  /** Largest relative difference at those points. */
+  readonly maxRelDiff: number;
+  readonly ok: boolean;
+}
+
+export interface ReparamResult {
+  readonly original: Model;
+  /** The reparameterised model. */
+  readonly model: Model;
+  /** old parameter → g(new parameters) (identity maps omitted). */
+  readonly map: ReadonlyMap<string, Expr>;
+  readonly newParams: NewParameter[];
+  readonly checks: MapCheck[];
+  /** ∂θ/∂φ: one row per old parameter, one column per new parameter. */
+  readonly jacobian: Expr[][];
+  /** The Fisher matrix of the new density, by the ladder. */
+  readonly fisher: FisherResult;
+  /** The old Fisher matrix at θ = g(φ). */
+  readonly oldFisher: FisherResult;
+  /** Jᵀ F(g(φ)) J, where the old matrix has a closed form. */
+  readonly pullback: Expr[][] | null;
+  readonly agreement: Agreement | null;
+  readonly warnings: string[];
+  /** At `at` (new parameters): both matrices' numbers. */
+  readonly value?: { readonly fisher: number[][] | null; readonly pullback: number[][] | null };
+}
+
+export interface ReparamOptions {
+  /** Domains of new parameters, `phi in positive; s in real` (others are inferred). */
+  readonly domains?: string;
+  /** Values of the new parameters at which to evaluate both matrices. */
+  readonly at?: ReadonlyMap<string, number>;
+  readonly numeric?: FisherOptions['numeric'];
+}
+
+/**
+ * Read `theta = phi/(1+phi)` or several assignments separated by `;` or commas.
+ * @example parseSubstitutions('mu = m, sigma = exp(s)').map((s) => s.param) // ['mu', 'sigma']
+ */
+export function parseSubstitutions(text: string): Substitution[] {
+  const out: Substitution[] = [];
+  for (const { start, part } of clauses(text)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new FisherError('syntax', `expected an assignment 'old = expression', got '${part.trim()}'`, { start, end: start + Math.max(1, part.length) }, text);
+    const name = normalizeName(part.slice(0, eq).trim());
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new FisherError('syntax', `'${part.slice(0, eq).trim()}' is not a parameter name`, { start, end: start + eq }, text);
+    const exprText = part.slice(eq + 1);
+    let expr: Expr;
+    try {
+      expr = parseExpr(exprText);
+    } catch (e) {
+      if (e instanceof FisherError && e.span !== undefined) {
+        const shift = start + eq + 1;
+        throw new FisherError(e.code, e.message, { start: e.span.start + shift, end: e.span.end + shift }, text);
+      }
+      throw e;
+    }
+    if (out.some((s) => s.param === name)) throw new FisherError('duplicate', `${name} is assigned twice`, { start, end: start + eq }, text);
+    out.push({ param: name, expr });
+  }
+  if (out.length === 0) throw new FisherError('syntax', "expected at least one assignment such as 'theta = phi/(1 + phi)'");
+  return out;
+}
+
+/** Split on `;`, and on commas that start a new `name =` (commas inside calls stay). */
+function clauses(text: string): Array<{ start: number; part: string }> {
+  const out: Array<{ start: number; part: string }> = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    const cut = i === text.length || ch === ';' || (ch === ',' && depth === 0 && /^\s*[^\s=,;()]+\s*=/.test(text.slice(i + 1)));
+    if (cut) {
+      const part = text.slice(start, i);
+      if (part.trim() !== '') out.push({ start, part });
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Reparameterise a model by θ = g(φ) and check the Fisher matrix's transformation rule.
+ * @throws FisherError for a substitution of a non-parameter, a map that leaves the old domain, or
+ *   a domain that cannot be inferred (give it with `domains`).
+ * @example
+ * const r = reparam(parse('const n = 10; x ~ Binomial(n, theta)'), 'theta = phi/(1+phi)');
+ * printExpr(r.fisher.matrix[0][0]);  // 'n/(phi*(phi + 1)^2)'
+ * r.newParams[0].label;              // 'positive' (inferred: g maps (0, inf) into (0, 1))
+ * r.agreement.ok;                    // true: F_new = Jᵀ F(g(φ)) J
+ */
+export function reparam(m: Model, substitutions: string | readonly Substitution[], options: ReparamOptions = {}): ReparamResult {
+  const subs = typeof substitutions === 'string' ? parseSubstitutions(substitutions) : substitutions;
+  const oldParams = m.params.map((p) => p.name);
+  const map = new Map<string, Expr>();
+  for (const s of subs) {
+    const d = m.symbols.get(s.param);
+    if (d === undefined || d.role !== 'param') {
+      const what = d === undefined ? `is not a name of the model${suggest(s.param, oldParams)}` : `is ${d.role === 'data' ? 'data' : d.role === 'const' ? 'a constant' : 'a covariate'}`;
+      throw new FisherError('bad-option', `cannot substitute ${s.param}: it ${what}; the model's parameters are ${oldParams.join(', ')}`);
+    }
+    map.set(s.param, s.expr);
+  }
+  const newNames = newParameterNames(m, map);
+  const given = parseDomains(options.domains, newNames);
+  const newParams = assignDomains(m, newNames, map, given);
+  const newRanges: SymbolRanges = (name) => newParams.find((p) => p.name === name)?.domain ?? modelRanges(m)(name);
+  const checks = subs.map((s) => checkMap(s, m.symbols.get(s.param)!, newRanges, newParams));
+  const bad = checks.find((c) => !c.ok);
+  if (bad !== undefined) throw new FisherError('domain', `${bad.param} = ${printExpr(map.get(bad.param)!)} does not map the new domain (${newParams.map((p) => `${p.name} in ${p.label}`).join(', ')}) into the domain ${m.symbols.get(bad.param)!.label} of ${bad.param}: ${bad.how}`);
+
+  const model = buildModel(m, map, newParams);
+  const newNamesOrdered = model.params.map((p) => p.name);
+  const jacobian = oldParams.map((o) => newNamesOrdered.map((n) => simplify(diff(map.get(o) ?? sym(o), n), { ranges: newRanges })));
+  const fisherOpts = (at?: ReadonlyMap<string, number>): FisherOptions => ({ ...(at !== undefined ? { at } : {}), ...(options.numeric !== undefined ? { numeric: options.numeric } : {}) });
+  const fNew = fisher(model, fisherOpts(options.at));
+  const oldAt = options.at === undefined ? undefined : mappedPoint(m, map, options.at);
+  const fOld = fisher(m, fisherOpts(oldAt));
+  const warnings = [...singularJacobian(model, jacobian)];
+  let pullback: Expr[][] | null = null;
+  if (fOld.closedForm) {
+    const at = (fOld.matrix as Expr[][]).map((row) => row.map((e) => substitute(e, map)));
+    pullback = congruence(at, jacobian, newRanges);
+  }
+  const agreement = pullback !== null && fNew.closedForm ? compare(fNew.matrix as Expr[][], pullback, model) : null;
+  let value: ReparamResult['value'];
+  if (options.at !== undefined) {
+    const env = new Map([...constantValues(model), ...options.at]);
+    const j = jacobian.map((row) => row.map((e) => evaluate(e, env)));
+    const fo = fOld.value;
+    const pb = fo === undefined ? null : j[0]!.map((_, p) => j[0]!.map((_, q) => fo.reduce((s, row, a) => s + row.reduce((t, x, b) => t + j[a]![p]! * x * j[b]![q]!, 0), 0)));
+    value = { fisher: fNew.value ?? null, pullback: pb };
+  }
+  return { original: m, model, map, newParams, checks, jacobian, fisher: fNew, oldFisher: fOld, pullback, agreement, warnings, ...(value !== undefined ? { value } : {}) };
+}
+
+/** The new parameters in order: each substituted parameter's place goes to the new names of its map. */
+function newParameterNames(m: Model, map: ReadonlyMap<string, Expr>): string[] {
+  const names: string[] = [];
+  for (const p of m.params) {
+    const g = map.get(p.name);
+    if (g === undefined) {
+      if (!names.includes(p.name)) names.push(p.name);
+      continue;
+    }
+    for (const s of orderedSymbols(g)) {
+      if (NAMED_CONSTANTS.has(s) || names.includes(s)) continue;
+      const d = m.symbols.get(s);
+      if (d?.role === 'const') continue;
+      if (d?.role === 'data' || d?.role === 'given') throw new FisherError('bad-option', `${p.name} = ${printExpr(g)} uses the ${d.role === 'data' ? 'data' : 'covariate'} '${s}': a parameter must be a function of parameters only`);
+      if (map.has(s)) throw new FisherError('bad-option', `${s} appears on both sides of the substitution; give the new parameter a new name (e.g. ${s}2)`);
+      names.push(s);
+    }
+  }
+  if (names.length === 0) throw new FisherError('no-params', 'the substitution leaves the model without parameters');
+  return names;
+}
+
+/** Symbols of an expression in the order a reader meets them in its printed form. */
+function orderedSymbols(e: Expr): string[] {
+  const text = printExpr(e);
+  return [...symbols(e)].sort((a, b) => text.search(new RegExp(`\\b${a}\\b`)) - text.search(new RegExp(`\\b${b}\\b`)));
+}
+
+/** `phi in positive; s in real` → name → support text. */
+function parseDomains(text: string | undefined, names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (text === undefined) return out;
+  for (const { part } of clauses(text.replace(/,(?=\s*[A-Za-z_\u0370-\u03ff]\w*\s+in\b)/g, ';'))) {
+    const m = /^\s*([^\s]+)\s+in\s+(.+?)\s*$/.exec(part);
+    if (m === null) throw new FisherError('bad-option', `--domain expects 'name in domain' (e.g. 'phi in positive'), got '${part.trim()}'`);
+    const name = normalizeName(m[1]!);
+    if (!names.includes(name)) throw new FisherError('bad-option', `--domain names '${name}', which is not a parameter of the new model${suggest(name, names)} (its parameters: ${names.join(', ')})`);
+    out.set(name, m[2]!);
+  }
+  return out;
+}
+
+const CANDIDATES: ReadonlyArray<[string, Interval]> = [
+  ['real', REAL],
+  ['positive', POSITIVE],
+  ['negative', iv(-Infinity, 0, true, true)],
+  ['(0, 1)', UNIT_OPEN],
+];
+
+function assignDomains(m: Model, names: readonly string[], map: ReadonlyMap<string, Expr>, given: ReadonlyMap<string, string>): NewParameter[] {
+  const out: NewParameter[] = [];
+  const known = new Map<string, Interval>();
+  // Given domains first: parse them through a throwaway declaration to reuse the language's supports.
+  for (const [name, text] of given) {
+    let d: Declaration | undefined;
+    try {
+      d = parse(`param ${name} in ${text}; data __x in real; logp = -__x^2/2 - log(2*pi)/2`).symbols.get(name);
+    } catch (e) {
+      if (e instanceof FisherError) throw new FisherError('bad-option', `--domain ${name} in ${text}: ${e.message}`);
+      throw e;
+    }
+    known.set(name, d!.range);
+  }
+  const kept = (n: string): Declaration | undefined => (map.has(n) ? undefined : m.symbols.get(n)?.role === 'param' ? m.symbols.get(n) : undefined);
+  for (const n of names) {
+    const k = kept(n);
+    if (k !== undefined && !given.has(n)) known.set(n, k.range);
+  }
+  // The undecided names jointly: the first assignment of candidate domains (largest first) under
+  // which every map is defined and shown to land in its old domain.
+  const open = names.filter((n) => !known.has(n));
+  const uses = [...map].filter(([, g]) => open.some((n) => dependsOn(g, n)));
+  const found = search(open, (choice) => {
+    const ranges: SymbolRanges = (s) => choice.get(s) ?? known.get(s) ?? m.symbols.get(s)?.range ?? REAL;
+    return uses.every(([old, g]) => definedOn(g, ranges) && provedInto(g, ranges, m.symbols.get(old)!.range) !== undefined);
+  });
+  if (found === undefined) {
+    const eg = open.map((n) => `${n} in ...`).join('; ');
+    throw new FisherError('domain', `cannot infer the domain of ${open.join(', ')} from ${uses.map(([o, g]) => `${o} = ${printExpr(g)}`).join(', ')}: no choice among real, positive, negative and (0, 1) is shown to map into the old domain; give it with --domain '${eg}'`);
+  }
+  for (const [n, r] of found) known.set(n, r);
+  for (const n of names) {
+    const k = kept(n);
+    const origin: NewParameter['origin'] = given.has(n) ? 'given' : k !== undefined ? 'kept' : 'inferred';
+    const domain = known.get(n)!;
+    const label = given.get(n) ?? k?.label ?? CANDIDATES.find(([, c]) => c === domain)![0];
+    out.push({ name: n, domain, label, origin });
+  }
+  return out;
+}
+
+/** The first assignment of CANDIDATES to the names (in order, larger domains first) that passes. */
+function search(names: readonly string[], ok: (choice: ReadonlyMap<string, Interval>) => boolean): Map<string, Interval> | undefined {
+  if (names.length > 4) return undefined;
+  const total = CANDIDATES.length ** names.length;
+  for (let k = 0; k < total; k++) {
+    const choice = new Map<string, Interval>();
+    let rest = k;
+    for (let i = names.length - 1; i >= 0; i--) {
+      choice.set(names[i]!, CANDIDATES[rest % CANDIDATES.length]![1]);
+      rest = Math.floor(rest / CANDIDATES.length);
+    }
+    if (ok(choice)) return choice;
+  }
+  return undefined;
+}
+
+/** Is every function of g applied inside its domain (and no division by a range holding 0)? */
+function definedOn(g: Expr, ranges: SymbolRanges): boolean {
+  const memo = new Map<Expr, Interval>();
+  for (const n of subexpressions(g)) {
+    if (n.kind === 'call') {
+      const def = FUNCTIONS.get(n.fn);
+      if (def === undefined) return false;
+      if (!n.args.every((a, i) => within(rangeOf(a, ranges, memo), def.domain[i] ?? REAL))) return false;
+    } else if (n.kind === 'pow' && n.exp.kind === 'num') {
+      const b = rangeOf(n.base, ranges, memo);
+      const q = n.exp.value;
+      if (q.n < 0n && !(isPositive(b) || isNegative(b))) return false;
+      if (q.d !== 1n && q.d % 2n === 0n && !isNonnegative(b)) return false;
+    } else if (n.kind === 'pow' && !isPositive(rangeOf(n.base, ranges, memo))) return false;
+  }
+  return true;
+}
+
+/**
+ * How g is shown to map into `target`: by interval arithmetic, or, for one free parameter, by
+ * monotonicity and its limits at the ends; undefined when neither shows it.
+ */
+function provedInto(g: Expr, ranges: SymbolRanges, target: Interval): string | undefined {
+  if (within(rangeOf(g, ranges), target)) return 'interval arithmetic';
+  const free = [...symbols(g)].filter((s) => !NAMED_CONSTANTS.has(s) && ranges(s) !== undefined && !isPoint(ranges(s)!));
+  if (free.length !== 1) return undefined;
+  const n = free[0]!;
+  const slope = rangeOf(simplify(diff(g, n), { ranges }), ranges);
+  if (!isPositive(slope) && !isNegative(slope)) return undefined;
+  const dom = ranges(n)!;
+  // Other symbols (constants) at their values: their ranges are points.
+  const env = new Map([...symbols(g)].filter((s) => s !== n && ranges(s) !== undefined).map((s) => [s, ranges(s)!.lo]));
+  const lo = limit(g, n, dom, 'lo', env);
+  const hi = limit(g, n, dom, 'hi', env);
+  if (lo === undefined || hi === undefined) return undefined;
+  const image = isPositive(slope) ? iv(lo, hi, dom.loOpen, dom.hiOpen) : iv(hi, lo, dom.hiOpen, dom.loOpen);
+  return within(image, target) ? `monotone (${isPositive(slope) ? 'increasing' : 'decreasing'}), with image ${formatInterval(image)}` : undefined;
+}
+
+const isPoint = (r: Interval): boolean => r.lo === r.hi;
+
+/**
+ * The limit of g(φ) as φ → an end of the domain: g at a finite end where it is finite there (g is
+ * continuous), else numerically along 10^±k, snapped to a nearby whole number.
+ */
+function limit(g: Expr, n: string, dom: Interval, side: 'lo' | 'hi', env: ReadonlyMap<string, number>): number | undefined {
+  const end = side === 'lo' ? dom.lo : dom.hi;
+  const at = (t: number): number => evaluate(g, new Map([...env, [n, t]]));
+  if (Number.isFinite(end)) {
+    const v = at(end);
+    if (Number.isFinite(v)) return v;
+  }
+  const values: number[] = [];
+  for (let k = 4; k <= 12; k += 4) values.push(at(Number.isFinite(end) ? end + (side === 'lo' ? 1 : -1) * 10 ** -k : (side === 'lo' ? -1 : 1) * 10 ** k));
+  const [v1, v2, v3] = values as [number, number, number];
+  if (Number.isNaN(v3)) return undefined;
+  // Growing without bound: |g| increases and its steps do not shrink (log, sqrt, powers).
+  if (!Number.isFinite(v3) || (Math.abs(v3) > Math.abs(v2) && Math.abs(v2) > Math.abs(v1) && Math.abs(v3 - v2) >= 0.9 * Math.abs(v2 - v1))) return v3 > 0 ? Infinity : -Infinity;
+  if (Math.abs(v3 - v2) > 1e-6 * Math.max(1, Math.abs(v3))) return undefined;
+  const r = Math.round(v3);
+  return Math.abs(v3 - r) < 1e-6 ? r : v3;
+}
+
+/** The check reported for one substitution (the domains are already settled). */
+function checkMap(s: Substitution, old: Declaration, ranges: SymbolRanges, newParams: readonly NewParameter[]): MapCheck {
+  const g = s.expr;
+  if (!definedOn(g, ranges)) return { param: s.param, ok: false, how: `${printExpr(g)} is not defined everywhere on the new domain` };
+  const proof = provedInto(g, ranges, old.range);
+  if (proof !== undefined) return { param: s.param, ok: true, how: proof };
+  // Not shown either way: sample the new domain, near its ends too, for a counterexample.
+  const points = samplePoints(newParams, 400);
+  for (const p of points) {
+    const v = evaluate(g, p);
+    if (!contains(old.range, v)) return { param: s.param, ok: false, how: `at ${[...p].map(([k, x]) => `${k} = ${Number(x.toPrecision(6))}`).join(', ')} it gives ${s.param} = ${Number(v.toPrecision(6))}` };
+  }
+  return { param: s.param, ok: true, how: `not proved; sampled at ${points.length} points of the new domain` };
+}
+
+function samplePoints(ps: readonly NewParameter[], count: number): Array<Map<string, number>> {
+  const out: Array<Map<string, number>> = [];
+  for (let i = 0; i < count; i++) {
+    const env = new Map<string, number>();
+    ps.forEach((p, k) => {
+      const u = ((i * (k + 1) * 0.6180339887 + 0.5 * k) % 1 + 1) % 1;
+      env.set(p.name, spreadIn(p.domain, u));
+    });
+    out.push(env);
+  }
+  return out;
+}
+
+/** A point of an interval, reaching close to its ends (u in [0, 1)). */
+function spreadIn(r: Interval, u: number): number {
+  const v = Math.max(1e-9, Math.min(1 - 1e-9, u));
+  if (Number.isFinite(r.lo) && Number.isFinite(r.hi)) return r.lo + (r.hi - r.lo) * v;
+  const t = Math.tan(Math.PI * (v - 0.5)); // all of the real line
+  if (Number.isFinite(r.lo)) return r.lo + Math.exp(t);
+  if (Number.isFinite(r.hi)) return r.hi - Math.exp(t);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The new model.
+
+/** The model text of the reparameterised density, parsed by the language itself. */
+function buildModel(m: Model, map: ReadonlyMap<string, Expr>, ps: readonly NewParameter[]): Model {
+  const lines: string[] = [];
+  for (const c of m.constants.values()) lines.push(`const ${c.name} = ${printExpr(c.expr)}`);
+  for (const p of ps) lines.push(`param ${p.name} in ${p.label}`);
+  for (const g of m.givens) lines.push(`given ${g.name} in ${g.label}`);
+  const simplex = m.data.filter((d) => d.support.kind === 'simplex').map((d) => d.name);
+  if (simplex.length > 0) lines.push(`data ${simplex.join(', ')} in simplex`);
+  for (const d of m.data) if (d.support.kind !== 'simplex') lines.push(`data ${d.name} in ${supportText(d, map)}`);
+  lines.push(`logp = ${printExpr(substitute(m.logp, map))}`);
+  const text = lines.join('\n');
+  let parsed: Model;
+  try {
+    parsed = parse(text);
+  } catch (e) {
+    if (e instanceof FisherError) throw new FisherError(e.code, `the reparameterised model: ${e.message}`, e.span, text);
+    throw e;
+  }
+  // The substitution keeps a normalised density normalised, and the families' samplers still apply.
+  return { ...parsed, familiesOnly: m.familiesOnly, draws: m.draws.map((d) => ({ ...d, args: d.args.map((a) => substitute(a, map)) })) };
+}
+
+function supportText(d: Declaration, map: ReadonlyMap<string, Expr>): string {
+  const s: Support = d.support;
+  if (!supportSymbols(s).some((n) => map.has(n))) return d.label;
+  const p = (e: Expr): string => printExpr(substitute(e, map));
+  if (s.kind === 'interval') return `${s.loOpen ? '(' : '['}${p(s.lo)}, ${p(s.hi)}${s.hiOpen ? ')' : ']'}`;
+  if (s.kind === 'integers') return `{${p(s.lo)}..${p(s.hi)}}`;
+  if (s.kind === 'set') return `{${s.values.map(p).join(', ')}}`;
+  return d.label;
+}
+
+/** θ = g(φ) at given φ, for the old model's evaluation. */
+function mappedPoint(m: Model, map: ReadonlyMap<string, Expr>, at: ReadonlyMap<string, number>): Map<string, number> {
+  const env = new Map([...constantValues(m), ...at]);
+  const out = new Map<string, number>();
+  for (const p of m.params) out.set(p.name, map.has(p.name) ? evaluate(map.get(p.name)!, env) : at.get(p.name)!);
+  for (const g of m.givens) if (at.has(g.name)) out.set(g.name, at.get(g.name)!);
+  return out;
+}
+
+/** A warning where ∂θ/∂φ loses rank at sample points (the map is not locally invertible). */
+function singularJacobian(model: Model, j: readonly (readonly Expr[])[]): string[] {
+  if (j.length !== j[0]!.length) return j.length > j[0]!.length ? ['fewer new parameters than old: this is a sub-model, and Jᵀ F J is its Fisher matrix'] : [];
+  const pts = parameterPoints(model, 3, 5);
+  for (const p of pts) {
+    const v = j.map((row) => row.map((e) => evaluate(e, p)));
+    const det = v.length === 1 ? v[0]![0]! : v.length === 2 ? v[0]![0]! * v[1]![1]! - v[0]![1]! * v[1]![0]! : NaN;
+    if (det === 0) return [`∂θ/∂φ is singular at ${[...p].filter(([k]) => model.symbols.get(k)?.role === 'param').map(([k, x]) => `${k} = ${Number(x.toPrecision(6))}`).join(', ')}: the map is not locally invertible there`];
+  }
+  return [];
+}
+
+/** F_new against Jᵀ F J: symbolically, then at random points of the new domain. */
+function compare(a: readonly (readonly Expr[])[], b: readonly (readonly Expr[])[], model: Model): Agreement {
+  const ranges = modelRanges(model);
+  const symbolic = a.every((row, i) => row.every((e, j) => {
+    const d = sub(e, b[i]![j]!);
+    return d === ZERO || rationalForm(d) === ZERO || finalise(d, ranges) === ZERO;
+  }));
+  const pts = parameterPoints(model, 8, 2718);
+  let maxRelDiff = 0;
+  for (const p of pts) {
+    a.forEach((row, i) => row.forEach((e, j) => {
+      const x = evaluate(e, p);
+      const y = evaluate(b[i]![j]!, p);
+      const rel = Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-300);
+      maxRelDiff = Math.max(maxRelDiff, x === y ? 0 : rel);
+    }));
+  }
+  return { symbolic, points: pts.length, maxRelDiff, ok: symbolic || maxRelDiff < 1e-9 };
+}
