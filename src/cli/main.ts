@@ -21,6 +21,7 @@ import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
 import { parallelMonteCarlo } from './parallel';
 import { registerDerive } from './derive';
+import { registerGeometry } from './geometry';
 import {
   MODEL_HELP,
   finish,
@@ -273,6 +274,7 @@ function program(): Command {
   p.command('functions').description('list the functions of the model language').action(() => runFunctions());
   // Verbs in their own files (each `register…(p)` adds one or more commands):
   registerDerive(p);
+  registerGeometry(p);
   return p;
 }
 

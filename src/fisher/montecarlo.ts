@@ -193,7 +193,7 @@ export function estimate(total: ChunkSums, plan: McPlan, targets: readonly numbe
 }
 
 /** Solve a small symmetric system by Gaussian elimination with partial pivoting. */
-function solve(A: number[][], b: number[]): number[] | undefined {
+export function solve(A: number[][], b: number[]): number[] | undefined {
   const n = b.length;
   const M = A.map((r, i) => [...r, b[i]!]);
   for (let c = 0; c < n; c++) {
