@@ -22,6 +22,8 @@ import stdDigamma from '@stdlib/math-base-special-digamma';
 import stdErf from '@stdlib/math-base-special-erf';
 import stdErfc from '@stdlib/math-base-special-erfc';
 import stdExpm1 from '@stdlib/math-base-special-expm1';
+import stdErfcinv from '@stdlib/math-base-special-erfcinv';
+import stdGammainc from '@stdlib/math-base-special-gammainc';
 import stdGammaln from '@stdlib/math-base-special-gammaln';
 import stdLog1p from '@stdlib/math-base-special-log1p';
 
@@ -730,4 +732,47 @@ export function logit(p: number): number {
 export function softplus(x: number): number {
   if (x > 0) return x + stdLog1p(Math.exp(-x));
   return stdLog1p(Math.exp(x)); // NaN falls through here
+}
+
+// ---------------------------------------------------------------------------
+// Incomplete gamma, chi-square tail, normal quantile (stdlib adapters)
+// ---------------------------------------------------------------------------
+
+/**
+ * The regularised upper incomplete gamma function `Q(a, x) = Γ(a, x) / Γ(a)`
+ * (DLMF 8.2.4), for a > 0 and x >= 0 (`NaN` outside), accurate in the far
+ * upper tail (computed directly, not as 1 - P).
+ *
+ * Method: stdlib `gammainc` (Boost's algorithm: series, continued fraction,
+ * Temme's uniform asymptotic expansion for large a by region).
+ * @example gammaQ(1, 2) // exp(-2)
+ */
+export function gammaQ(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) return NaN;
+  return stdGammainc(x, a, true, true);
+}
+
+/**
+ * The survival function of a chi-square distribution with k > 0 degrees of
+ * freedom: `P(X > x) = Q(k/2, x/2)` (DLMF 8.11 / A&S 26.4.19); 1 for x <= 0,
+ * `NaN` for k <= 0 or NaN arguments. With 2 degrees of freedom it is exp(-x/2).
+ * @example chiSquareSurvival(3.841458820694124, 1) // 0.05
+ */
+export function chiSquareSurvival(x: number, k: number): number {
+  if (!(k > 0) || Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1;
+  return gammaQ(k / 2, x / 2);
+}
+
+/**
+ * The standard normal quantile `Φ⁻¹(p) = -√2 erfc⁻¹(2p)` (DLMF 7.17.2), for
+ * 0 < p < 1 (`-Infinity` at 0, `+Infinity` at 1, `NaN` outside).
+ *
+ * Method: stdlib `erfcinv` (Boost's rational approximations by interval),
+ * which keeps full relative precision in the lower tail.
+ * @example normalQuantile(0.975) // 1.959963984540054
+ */
+export function normalQuantile(p: number): number {
+  if (!(p >= 0 && p <= 1)) return NaN;
+  return -Math.SQRT2 * stdErfcinv(2 * p);
 }

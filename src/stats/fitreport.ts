@@ -1,0 +1,144 @@
+/**
+ * The faces of a fit: one JSON object (the `--json` contract), a LaTeX table ready for KaTeX, and
+ * the text lines the command prints.
+ */
+import { latexName } from '../expr/latex';
+import type { FitResult, TestResult } from './fit';
+
+/** JSON numbers: ±Infinity and NaN have no JSON form; limits at infinity are written "inf" / "-inf". */
+const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
+const limitJSON = (x: number): number | string => (Number.isFinite(x) ? x : x > 0 ? 'inf' : '-inf');
+
+export interface FitJSON {
+  readonly params: string[];
+  readonly estimate: (number | null)[];
+  readonly stderr: { readonly expected: (number | null)[] | null; readonly observed: (number | null)[] | null };
+  readonly interval: FitResult['interval'];
+  readonly loglik: number | null;
+  readonly n: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly status: FitResult['status'];
+  readonly message?: string;
+  readonly limits?: Record<string, number | string>;
+  readonly start: number[];
+  readonly algorithm: string;
+  readonly information: FitResult['information'];
+  readonly tests?: {
+    readonly null: Record<string, number>;
+    readonly restricted: number[];
+    readonly restrictedLoglik: number | null;
+    readonly information: 'expected' | 'observed';
+    readonly wald: TestResult | null;
+    readonly score: TestResult | null;
+    readonly lr: TestResult | null;
+  };
+  readonly warnings: string[];
+}
+
+/**
+ * The fit as one JSON-ready object: params, estimate, stderr {expected, observed}, interval,
+ * loglik, n, iterations, converged, status, information, tests {wald, score, lr: {statistic, df,
+ * pValue}}, warnings. A parameter that runs to ±∞ has estimate null and its limit in `limits`.
+ */
+export function fitToJSON(r: FitResult): FitJSON {
+  return {
+    params: r.params,
+    estimate: r.estimate.map(finiteOrNull),
+    stderr: r.stderr,
+    interval: r.interval,
+    loglik: finiteOrNull(r.loglik),
+    n: r.n,
+    iterations: r.iterations,
+    converged: r.converged,
+    status: r.status,
+    ...(r.message !== undefined ? { message: r.message } : {}),
+    ...(r.limits !== undefined ? { limits: Object.fromEntries(Object.entries(r.limits).map(([k, v]) => [k, limitJSON(v)])) } : {}),
+    start: r.start,
+    algorithm: r.algorithm,
+    information: r.information,
+    ...(r.tests !== undefined
+      ? { tests: { null: r.tests.null, restricted: r.tests.restricted, restrictedLoglik: r.tests.restrictedLoglik, information: r.tests.information, wald: r.tests.wald, score: r.tests.score, lr: r.tests.lr } }
+      : {}),
+    warnings: r.warnings,
+  };
+}
+
+/** A number for a table: six significant digits, no trailing zeros. */
+export const short = (x: number): string => (Number.isFinite(x) ? `${Number(x.toPrecision(6))}` : x > 0 ? 'inf' : x < 0 ? '-inf' : 'NaN');
+
+/** A p-value: four significant digits, and `< 1e-300` rather than 0. */
+const pText = (p: number): string => (p === 0 ? '< 1e-300' : `${Number(p.toPrecision(4))}`);
+
+/** A number in LaTeX: 1.2e-5 → 1.2 \times 10^{-5}. */
+function latexNumber(x: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? '\\infty' : x < 0 ? '-\\infty' : '\\text{NaN}';
+  const s = short(x);
+  const m = /^(-?[\d.]+)e([+-]\d+)$/.exec(s);
+  return m ? `${m[1]} \\times 10^{${Number(m[2])}}` : s;
+}
+
+const percent = (level: number): string => `${Number((100 * level).toPrecision(6))}`;
+
+/**
+ * The fit as LaTeX (KaTeX-ready): a table of estimates, standard errors and Wald intervals, and
+ * an aligned block with the log-likelihood and, with a null hypothesis, the three statistics and
+ * their p-values.
+ * @returns two display blocks
+ */
+export function fitLatex(r: FitResult): string[] {
+  const cell = (x: number | null | undefined): string => (x === null || x === undefined ? '\\text{--}' : latexNumber(x));
+  const head = ['', '\\hat{\\theta}', '\\text{se (expected)}', '\\text{se (observed)}', `${percent(r.interval?.level ?? 0.95)}\\%\\ \\text{Wald interval}`];
+  const rows = r.params.map((p, i) => {
+    const ci = r.interval === null ? '\\text{--}' : `[${latexNumber(r.interval.lower[i]!)},\\ ${latexNumber(r.interval.upper[i]!)}]`;
+    return [latexName(p), cell(r.estimate[i]), cell(r.stderr.expected?.[i]), cell(r.stderr.observed?.[i]), ci].join(' & ');
+  });
+  const table = `\\begin{array}{lrrrc} ${head.join(' & ')} \\\\ \\hline ${rows.join(' \\\\ ')} \\end{array}`;
+  const lines = [`\\ell(\\hat{\\theta}) &= ${cell(r.loglik)}, & n &= ${r.n}`];
+  const t = r.tests;
+  if (t !== undefined) {
+    const hypothesis = Object.entries(t.null).map(([k, v]) => `${latexName(k)} = ${latexNumber(v)}`).join(',\\ ');
+    const line = (name: string, x: TestResult | null): string =>
+      x === null ? `${name} &= \\text{--}` : `${name} &= ${latexNumber(x.statistic)}, & p &= ${latexNumber(x.pValue)} \\quad (\\chi^2_{${x.df}})`;
+    lines.push(`\\text{test of } ${hypothesis}: & &`, line('W', t.wald), line('S', t.score), line('2(\\hat{\\ell} - \\tilde{\\ell})', t.lr));
+  }
+  return [table, `\\begin{aligned} ${lines.join(' \\\\ ')} \\end{aligned}`];
+}
+
+/**
+ * The fit as the text lines the command prints: a header, a table, and the tests.
+ * @param source what the data are called (a file name), for the header
+ */
+export function fitText(r: FitResult, source: string): string[] {
+  const out: string[] = [];
+  out.push(`# maximum-likelihood fit to ${r.n} rows of ${source}, in the order (${r.params.join(', ')})`);
+  if (!r.converged) {
+    out.push(`# no interior maximum (${r.status}, after ${r.iterations} iterations): ${r.message ?? ''}`);
+    if (r.limits !== undefined) out.push(`# limit: ${Object.entries(r.limits).map(([k, v]) => `${k} → ${short(v)}`).join(', ')}`);
+    out.push(`# log-likelihood at the last iterate: ${short(r.loglik)}`);
+    return out;
+  }
+  out.push(`# converged in ${r.iterations} iteration${r.iterations === 1 ? '' : 's'} (${r.algorithm}); log-likelihood ${short(r.loglik)}`);
+  if (r.information.expectedMethod !== null) out.push(`# expected information: n·F(θ̂), ${r.information.expectedMethod}; observed: −H(θ̂)`);
+  const level = r.interval === null ? '' : `${percent(r.interval.level)}% Wald interval (${r.interval.basis})`;
+  const table: string[][] = [['param', 'estimate', 'se (expected)', 'se (observed)', level]];
+  r.params.forEach((p, i) => {
+    const se = (v: (number | null)[] | null): string => (v === null || v[i] === null ? '-' : short(v[i]!));
+    const ci = r.interval === null ? '-' : `[${short(r.interval.lower[i]!)}, ${short(r.interval.upper[i]!)}]`;
+    table.push([p, short(r.estimate[i]!), se(r.stderr.expected), se(r.stderr.observed), ci]);
+  });
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  for (const row of table) out.push(row.map((x, c) => x.padEnd(widths[c]!)).join('  ').trimEnd());
+  const t = r.tests;
+  if (t !== undefined) {
+    const hypothesis = Object.entries(t.null).map(([k, v]) => `${k} = ${v}`).join(', ');
+    const df = t.wald?.df ?? t.score?.df ?? t.lr?.df ?? Object.keys(t.null).length;
+    out.push(`# test of ${hypothesis} (chi-square, ${df} degree${df === 1 ? '' : 's'} of freedom; Wald and score with the ${t.information} information)`);
+    if (t.restrictedLoglik !== null && t.restricted.length > Object.keys(t.null).length) {
+      out.push(`# under the null: ${r.params.map((p, i) => `${p} = ${short(t.restricted[i]!)}`).join(', ')}; log-likelihood ${short(t.restrictedLoglik)}`);
+    }
+    const line = (name: string, x: TestResult | null): string => `${name.padEnd(17)} ${x === null ? '-' : `${short(x.statistic).padEnd(12)} p = ${pText(x.pValue)}`}`;
+    out.push(line('Wald', t.wald), line('score (Rao)', t.score), line('likelihood ratio', t.lr));
+  }
+  return out;
+}
