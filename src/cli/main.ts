@@ -21,10 +21,8 @@ import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
 import { parallelMonteCarlo } from './parallel';
 import { registerDerive } from './derive';
-import { registerVerify } from './verify';
 import { registerGeometry } from './geometry';
 import { registerFit } from './fit';
-import { registerStats } from './stats';
 import {
   MODEL_HELP,
   finish,
@@ -277,10 +275,8 @@ function program(): Command {
   p.command('functions').description('list the functions of the model language').action(() => runFunctions());
   // Verbs in their own files (each `register…(p)` adds one or more commands):
   registerDerive(p);
-  registerVerify(p);
   registerGeometry(p);
   registerFit(p);
-  registerStats(p);
   return p;
 }
 
