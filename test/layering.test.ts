@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 
 /** Stages in data-flow order; a file may import its own stage or an earlier one. */
-const STAGES = ['numeric', 'expr', 'families', 'lang', 'ad', 'fisher', 'stats', 'geometry', 'optim', 'render', 'cli'];
+const STAGES = ['numeric', 'expr', 'families', 'lang', 'ad', 'fisher', 'stats', 'geometry', 'optim', 'verify', 'render', 'cli'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

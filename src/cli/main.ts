@@ -21,6 +21,7 @@ import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
 import { parallelMonteCarlo } from './parallel';
 import { registerDerive } from './derive';
+import { registerVerify } from './verify';
 import { registerGeometry } from './geometry';
 import { registerFit } from './fit';
 import {
@@ -275,6 +276,7 @@ function program(): Command {
   p.command('functions').description('list the functions of the model language').action(() => runFunctions());
   // Verbs in their own files (each `register…(p)` adds one or more commands):
   registerDerive(p);
+  registerVerify(p);
   registerGeometry(p);
   registerFit(p);
   return p;

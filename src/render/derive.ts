@@ -8,13 +8,14 @@
  * Every step is read off the trace of `fisher()` — what the ladder actually did — never from a
  * template that could disagree with it. `document.ts` prints a `Derivation` as LaTeX or Markdown.
  */
-import { ONE, ZERO, add, mul, pow, num, sym, symbols, type Expr } from '../expr/expr';
+import { FisherError } from '../expr/errors';
+import { ONE, add, mul, sym, type Expr } from '../expr/expr';
 import { latexName, toLatex } from '../expr/latex';
-import { simplify, tidy } from '../expr/simplify';
-import { hessian, modelRanges, score } from '../fisher/derivatives';
+import { hessian, score } from '../fisher/derivatives';
 import { fisher, type EntryTrace, type FisherResult, type LinearTerm, type MomentFact } from '../fisher/fisher';
 import { numericFisher } from '../fisher/numeric';
 import type { Declaration, Model } from '../lang/model';
+import { jeffreys, type JeffreysResult } from '../stats/jeffreys';
 
 /** A piece of prose: plain text and inline mathematics (LaTeX), in order. */
 export type Rich = ReadonlyArray<{ readonly text: string } | { readonly math: string }>;
@@ -45,9 +46,8 @@ export interface Derivation {
   readonly steps: readonly Step[];
   /** The engine's result the steps were read from. */
   readonly fisher: FisherResult;
-  /** det I(θ) and the Jeffreys prior (up to a constant), when the matrix has a closed form. */
-  readonly determinant?: Expr;
-  readonly jeffreys?: Expr;
+  /** The Jeffreys prior (determinant, kernel, name, properness), when the matrix has a closed form. */
+  readonly jeffreys?: JeffreysResult;
 }
 
 export interface DeriveOptions {
@@ -66,21 +66,21 @@ export function derive(m: Model, options: DeriveOptions = {}): Derivation {
   const steps: Step[] = [modelStep(m), scoreStep(m), secondStep(m, r)];
   steps.push(expectationStep(m, r));
   steps.push(matrixStep(r));
-  let determinant: Expr | undefined;
-  let jeffreysPrior: Expr | undefined;
+  let prior: JeffreysResult | undefined;
   if (r.closedForm) {
-    const ranges = modelRanges(m);
-    determinant = tidy(det(r.matrix as Expr[][]), { ranges });
-    const root = tidy(pow(determinant, num(1, 2)), { ranges });
-    jeffreysPrior = dropConstantFactors(root, m);
-    steps.push(jeffreysStep(r, determinant, root, jeffreysPrior));
+    try {
+      prior = jeffreys(m);
+    } catch (e) {
+      if (!(e instanceof FisherError)) throw e;
+      steps.push({ title: 'Determinant and Jeffreys prior', prose: [[text(e.message.replace(/^no Jeffreys prior: /, 'There is no Jeffreys prior: ') + '.')]], rows: [] });
+    }
+    if (prior !== undefined && prior.determinant !== null && prior.kernel !== null) steps.push(jeffreysStep(r, prior));
   }
   return {
     title: titleOf(m),
     steps,
     fisher: r,
-    ...(determinant !== undefined ? { determinant } : {}),
-    ...(jeffreysPrior !== undefined ? { jeffreys: jeffreysPrior } : {}),
+    ...(prior !== undefined ? { jeffreys: prior } : {}),
   };
 }
 
@@ -381,48 +381,16 @@ function matrixStep(r: FisherResult): Step {
   return { title: 'The Fisher information matrix', prose, rows: [{ lhs: infoOf(r), chain }] };
 }
 
-function jeffreysStep(r: FisherResult, determinant: Expr, root: Expr, prior: Expr): Step {
+function jeffreysStep(r: FisherResult, j: JeffreysResult): Step {
   const ps = r.params.map(latexName).join(', ');
-  const chain: Link[] = [{ rel: '\\propto', rhs: `\\sqrt{\\det ${infoOf(r)}}` }, { rel: '=', rhs: toLatex(root) }];
-  if (prior !== root) chain.push({ rel: '\\propto', rhs: toLatex(prior), note: [text('constant factors dropped')] });
+  const named = j.name !== null ? [text(`It is ${j.name}`), text(j.proper === true ? ', a proper prior.' : j.proper === false ? ', an improper prior: ' : '.')] : [text(j.proper === true ? 'It is a proper prior.' : j.proper === false ? 'It is an improper prior: ' : '')];
+  const reason = j.proper === false ? [text(`${j.reason}.`)] : [];
   return {
     title: 'Determinant and Jeffreys prior',
-    prose: [[text('The Jeffreys prior is proportional to the square root of the determinant of the Fisher information:')]],
+    prose: [[text('The Jeffreys prior is proportional to the square root of the determinant of the Fisher information (constant factors dropped).')], [...named, ...reason]],
     rows: [
-      { lhs: `\\det ${infoOf(r)}`, chain: [{ rel: '=', rhs: toLatex(determinant) }] },
-      { lhs: `\\pi_{J}(${ps})`, chain },
+      { lhs: `\\det ${infoOf(r)}`, chain: [{ rel: '=', rhs: toLatex(j.determinant!) }] },
+      { lhs: `\\pi_{J}(${ps})`, chain: [{ rel: '\\propto', rhs: `\\sqrt{\\det ${infoOf(r)}}` }, { rel: '\\propto', rhs: toLatex(j.kernel!), note: [text(j.name ?? 'constant factors dropped')] }] },
     ],
   };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Algebra for the last step.
-
-/** The determinant of a small symbolic matrix, by cofactor expansion along the first row. */
-export function det(a: readonly (readonly Expr[])[]): Expr {
-  const n = a.length;
-  if (n === 0) return ONE;
-  if (n === 1) return a[0]![0]!;
-  if (n === 2) return add(mul(a[0]![0]!, a[1]![1]!), mul(num(-1), a[0]![1]!, a[1]![0]!));
-  const terms: Expr[] = [];
-  for (let j = 0; j < n; j++) {
-    const c = a[0]![j]!;
-    if (c === ZERO) continue;
-    const minor = a.slice(1).map((row) => row.filter((_, k) => k !== j));
-    terms.push(mul(j % 2 === 0 ? ONE : num(-1), c, simplify(det(minor))));
-  }
-  return add(...terms);
-}
-
-/**
- * The factors of a product that do not depend on the parameters (numbers, constants of the
- * model), dropped: the Jeffreys prior is defined up to a constant.
- */
-export function dropConstantFactors(e: Expr, m: Model): Expr {
-  const ps = new Set(names(m));
-  const varies = (f: Expr): boolean => [...symbols(f)].some((s) => ps.has(s));
-  if (e.kind === 'mul') return mul(...e.factors.filter(varies));
-  if (e.kind === 'pow' && e.base.kind === 'mul' && e.exp.kind === 'num') return pow(mul(...e.base.factors.filter(varies)), e.exp);
-  return varies(e) ? e : ONE;
-}
-
