@@ -24,6 +24,7 @@ import { registerDerive } from './derive';
 import { registerVerify } from './verify';
 import { registerGeometry } from './geometry';
 import { registerFit } from './fit';
+import { registerStats } from './stats';
 import {
   MODEL_HELP,
   finish,
@@ -279,6 +280,7 @@ function program(): Command {
   registerVerify(p);
   registerGeometry(p);
   registerFit(p);
+  registerStats(p);
   return p;
 }
 

@@ -301,7 +301,7 @@ function separate(m: Model, ranges: SymbolRanges): Separation | { reason: string
         ? ''
         : span.full
           ? `; numerically, x ↦ log p(x | θ) − log p(x | θ₀) spans at least ${span.rank} dimensions over ${span.points} parameter points, and an exponential family of dimension s spans at most s`
-          : `; numerically it spans only ${span.rank} dimensions, so it may be an exponential family that fisherlab cannot separate symbolically`;
+          : `; numerically it spans only ${span.rank} dimension${span.rank === 1 ? '' : 's'}, so it may be an exponential family that fisherlab cannot separate symbolically`;
     return {
       reason: `${printExpr(term)} mixes the data with ${names.join(', ')} and does not separate into η(θ)·T(x)${claim}`,
       term,
@@ -334,13 +334,20 @@ function separate(m: Model, ranges: SymbolRanges): Separation | { reason: string
 
 /**
  * Rewrites that let data and parameters part, each an identity on the declared domains:
- * log(a·b) = log a + log b (positive factors), exp(u + v) = exp(u)·exp(v), and the angle-addition
+ * log(a·b) = log a + log b and (a·b)^k = a^k b^k (positive factors), exp(u + v) = exp(u)·exp(v), and the angle-addition
  * formulas for cos(u + v), sin(u + v), where u holds the data and v the parameters.
  */
 function partable(e: Expr, data: readonly string[], hasParam: (e: Expr) => boolean, hasData: (e: Expr) => boolean, ranges: SymbolRanges): Expr {
   const s = simplify(e, { ranges });
+  const positive = (x: Expr): boolean => isPositive(rangeOf(x, ranges));
   return mapBottomUp(s, (_node, r) => {
-    if (r.kind !== 'call' || !hasData(r) || !hasParam(r)) return r;
+    if (!hasData(r) || !hasParam(r)) return r;
+    // (a·b)^k = a^k b^k for positive factors and an exponent free of data and parameters.
+    if (r.kind === 'pow' && r.base.kind === 'mul' && !hasData(r.exp) && !hasParam(r.exp) && r.base.factors.every(positive)) {
+      const k = r.exp;
+      return simplify(mul(...r.base.factors.map((f) => pow(f, k))), { ranges });
+    }
+    if (r.kind !== 'call') return r;
     if (r.fn === 'log') return expandLogs(r, ranges);
     if (r.fn !== 'exp' && r.fn !== 'cos' && r.fn !== 'sin') return r;
     const parts = splitArgument(r.args[0]!, data, hasParam);

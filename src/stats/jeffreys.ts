@@ -185,8 +185,16 @@ function classify(m: Model, params: string[], kernel: Expr): PriorFactor {
   return dirichletKernel(m, params, kernel) ?? slices(m, params, kernel);
 }
 
-const show = (e: Expr): string => printExpr(e);
+const show = (e: Expr): string => printExpr(sameRoots(e));
 const fmt = (x: number): string => `${Number(x.toPrecision(6))}`;
+/** A measured exponent, as a fraction with a small denominator when it is within 0.01 of one. */
+function fmtExponent(a: number): string {
+  for (const d of [1, 2, 3, 4]) {
+    const n = Math.round(a * d);
+    if (Math.abs(a - n / d) < 0.01) return d === 1 ? `${n}` : `${n}/${d}`;
+  }
+  return fmt(a);
+}
 const qnum = (q: Rational): Expr => num(q);
 const qshow = (q: Rational): string => show(num(q));
 
@@ -307,11 +315,13 @@ function endExponent(f: (t: number) => number, r: Interval, side: 'lo' | 'hi'): 
   const at = (s: number): number => (finite ? (side === 'lo' ? end + s : end - s) : side === 'hi' ? s : -s);
   const steps: number[] = [];
   const logs: number[] = [];
-  for (let k = 1; k <= 12; k++) {
-    const s = finite ? 10 ** -k : 10 ** k;
+  let underflow = false;
+  // Half decades: 10^(±k/2), towards the end.
+  for (let k = 1; k <= 24; k++) {
+    const s = 10 ** ((finite ? -k : k) / 2);
     if (finite && s >= (r.hi - r.lo) / 2) continue;
     const v = Math.log(Math.abs(f(at(s))));
-    if (v === -Infinity && !finite && logs.length >= 2) return -Infinity;
+    underflow = v === -Infinity;
     if (!Number.isFinite(v)) break;
     steps.push(Math.log(s));
     logs.push(v);
@@ -320,8 +330,10 @@ function endExponent(f: (t: number) => number, r: Interval, side: 'lo' | 'hi'): 
   for (let i = slopes.length - 1; i >= 1; i--) {
     if (Math.abs(slopes[i]! - slopes[i - 1]!) <= 0.02) return slopes[i]!;
   }
-  // Ever steeper towards an infinite end: exponential decay.
-  if (!finite && slopes.length >= 3 && slopes.slice(-3).every((x, i, a) => i === 0 || x < a[i - 1]! - 0.5)) return -Infinity;
+  // No power law, but ever steeper (or down to 0) towards an infinite end: exponential decay.
+  const last = slopes[slopes.length - 1];
+  const steepening = slopes.length >= 2 && slopes[slopes.length - 1]! < slopes[slopes.length - 2]! - 0.5;
+  if (!finite && last !== undefined && last < -2 && (underflow || steepening)) return -Infinity;
   return undefined;
 }
 
@@ -346,7 +358,8 @@ function numeric1d(m: Model, p: string, kernel: Expr, r: Interval): PriorFactor 
     const a = endExponent(f, r, side);
     if (a === undefined) return { params: [p], kernel, name: null, proper: null, reason: `the behaviour of ${show(kernel)} as ${p} → ${fmtEnd(end)} could not be measured`, normaliser: null };
     if (!integrableAt(a, Number.isFinite(end))) {
-      const like = Number.isFinite(end) ? (end === 0 ? `${p}^(${fmt(a)})` : `|${p} - ${fmtEnd(end)}|^(${fmt(a)})`) : `|${p}|^(${fmt(a)})`;
+      const e = fmtExponent(a);
+      const like = Number.isFinite(end) ? (end === 0 ? `${p}^(${e})` : `|${p} - ${fmtEnd(end)}|^(${e})`) : end > 0 && r.lo >= 0 ? `${p}^(${e})` : `|${p}|^(${e})`;
       return { params: [p], kernel, name: null, proper: false, reason: `∫ ${show(kernel)} d${p} diverges at ${fmtEnd(end)} (the integrand behaves like ${like})`, normaliser: null };
     }
   }
@@ -389,7 +402,7 @@ function slices(m: Model, params: string[], kernel: Expr): PriorFactor {
         kernel,
         name: null,
         proper: false,
-        reason: `with ${others.join(', ')} held fixed, ∫ ${show(kernel)} d${p} diverges at ${fmtEnd(v.end)} (the integrand behaves like a power ${fmt(v.a)} there), so the integral over (${params.join(', ')}) diverges`,
+        reason: `with ${others.join(', ')} held fixed, ∫ ${show(kernel)} d${p} diverges at ${fmtEnd(v.end)} (the integrand behaves like a power ${fmtExponent(v.a)} of ${p} there), so the integral over (${params.join(', ')}) diverges`,
         normaliser: null,
       };
     }
