@@ -8,7 +8,7 @@
  */
 export * from './expr/index';
 export { parse, parseExpr, parse as model } from './lang/parse';
-export type { Model, Declaration, Support, Role, Constant } from './lang/model';
+export type { Model, Declaration, Support, Role, Constant, VectorDecl } from './lang/model';
 export { paramNames } from './lang/model';
 export { FAMILIES, familyNames, type FamilyDef } from './families/index';
 export { score, hessian, evaluateAt, constantValues, modelRanges, type DerivativeOptions } from './fisher/derivatives';
@@ -21,7 +21,15 @@ export { linearize } from './fisher/linearize';
 export { standardise, type Standardisation } from './fisher/standardize';
 export { monteCarloFisher, monteCarloPlan, finish as finishMonteCarlo, type MonteCarloOptions, type MonteCarloResult, type McEstimator, type ChunkSums, type McPlan } from './fisher/montecarlo';
 export { dataSampler, type DataSampler } from './fisher/sample';
-export { empiricalFisher, type EmpiricalFisher } from './fisher/empirical';
+export { empiricalFisher, logLikelihood, dataMatrix, asDataSet, defaultMode, type EmpiricalFisher, type Likelihood, type LikelihoodMode, type Rows } from './fisher/empirical';
+export { VectorEngine, vectorEngine, vectorTape, paramVector, type VectorTape, type GradientResult } from './ad/vector';
+export { dataSet, rowInputs, columnNames, type DataSet, type DataSource, type RowInput, type ColumnSource } from './ad/dataset';
+export { linearStructure, reducedModel, type LinearStructure, type Channel } from './ad/linear';
+export { gramSymmetric, gramCross } from './ad/gram';
 export { compile, type Compiled } from './expr/compile';
 export { Rng } from './numeric/random';
 export { SAMPLERS } from './families/samplers';
+export { expfamily, solveSystem, type ExpFamilyResult, type ExponentialFamily, type NotExponentialFamily, type ExpFamilyOptions, type ExpFamilyValues } from './stats/expfamily';
+export { reparam, parseSubstitutions, type ReparamResult, type ReparamOptions, type Substitution, type NewParameter, type MapCheck, type Agreement } from './stats/reparam';
+export { jeffreys, transformKernel, type JeffreysResult, type JeffreysOptions, type PriorFactor, type Normaliser } from './stats/jeffreys';
+export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, determinantNumeric, inverseNumeric, type CrbResult, type CrbOptions, type CrbTarget } from './stats/crb';

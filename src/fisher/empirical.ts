@@ -1,12 +1,324 @@
 /**
- * The empirical Fisher information of a data set, (1/n) Σ s(x_i) s(x_i)ᵀ at θ, and the observed
- * information (1/n) Σ −H(x_i): quantities of the data, clearly not the expected information.
+ * Quantities of a data set at θ: the log-likelihood Σ_i log p(row_i | θ) with its score and
+ * Hessian, and the information matrices of the rows — the empirical Fisher (1/n) Σ s_i s_iᵀ, the
+ * observed information (1/n) Σ −H_i and, for covariates, the expected information
+ * (1/n) Σ I(θ | z_i) — clearly properties of the data, not the expected information of one
+ * observation.
+ *
+ * Three engines compute the log-likelihood: `reverse` (the vector reverse mode of src/ad/vector.ts,
+ * whole-vector tape entries, generated sweeps), `symbolic` (the scalar view's derivatives compiled
+ * over the data columns) and `forward` (forward mode on the scalar view, row by row). Where the
+ * parameters enter through linear predictors (src/ad/linear.ts), Hessians and Fisher matrices are
+ * weighted Gram products XᵀWX computed by blocked kernels.
  */
-import { compile } from '../expr/compile';
+import { dataSet, scalarColumns, type DataSet } from '../ad/dataset';
+import { gradForward, hessianForward } from '../ad/forward';
+import { gramSymmetric } from '../ad/gram';
+import { channelGram, channelValues, linearStructure, reducedModel, type LinearStructure } from '../ad/linear';
+import { paramVector, vectorEngine } from '../ad/vector';
+import { compileColumns, type ColumnKernel } from '../expr/compile';
+import { diff } from '../expr/diff';
 import { FisherError } from '../expr/errors';
-import { mul, num, type Expr } from '../expr/expr';
+import { symbols, type Expr } from '../expr/expr';
 import type { Model } from '../lang/model';
 import { constantValues, hessian, score } from './derivatives';
+import { fisher } from './fisher';
+
+/** The engine of the log-likelihood's derivatives. */
+export type LikelihoodMode = 'symbolic' | 'forward' | 'reverse';
+
+export interface Likelihood {
+  readonly params: string[];
+  readonly rows: number;
+  readonly mode: LikelihoodMode;
+  /** Σ_i log p(row_i | θ). */
+  readonly value: number;
+  /** Σ_i ∇ log p(row_i | θ). */
+  readonly score: Float64Array;
+  /** Σ_i ∇² log p(row_i | θ), when asked for. */
+  readonly hessian?: Float64Array[];
+  /** How the Hessian was computed. */
+  readonly method?: string;
+}
+
+/** Rows of a data set: a DataSet, or values by name per row (the scalar view's names). */
+export type Rows = DataSet | ReadonlyArray<ReadonlyMap<string, number>>;
+
+const isDataSet = (d: Rows): d is DataSet => !Array.isArray(d);
+
+/** A DataSet from either form. */
+export function asDataSet(m: Model, data: Rows): DataSet {
+  return isDataSet(data) ? data : dataSet(m, data.map((row) => Object.fromEntries(row)));
+}
+
+/** θ from values by name, or as given in the order of the model's parameters. */
+const thetaOf = (m: Model, at: ReadonlyMap<string, number> | ArrayLike<number>): Float64Array =>
+  at instanceof Map ? paramVector(m, at) : Float64Array.from(at as ArrayLike<number>);
+
+const structures = new WeakMap<Model, LinearStructure | null>();
+/** The linear predictors of a model (found once per model). */
+const structureOf = (m: Model): LinearStructure | undefined => {
+  if (!structures.has(m)) structures.set(m, linearStructure(m) ?? null);
+  return structures.get(m) ?? undefined;
+};
+
+/** The engine `reverse` unless the model is small and scalar, where compiled symbolic derivatives are as fast. */
+export function defaultMode(m: Model): LikelihoodMode {
+  return m.vectors.size === 0 && m.params.length <= 4 ? 'symbolic' : 'reverse';
+}
+
+/**
+ * The log-likelihood of a data set, its score and (with `hessian`) its Hessian, at θ.
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * logLikelihood(m, [new Map([['x', 3]]), new Map([['x', 5]])], new Map([['lam', 4]])).score; // [0]
+ */
+export function logLikelihood(m: Model, rows: Rows, at: ReadonlyMap<string, number> | ArrayLike<number>, options: { hessian?: boolean; mode?: LikelihoodMode } = {}): Likelihood {
+  const data = asDataSet(m, rows);
+  const theta = thetaOf(m, at);
+  const mode = options.mode ?? defaultMode(m);
+  const base = { params: m.params.map((p) => p.name), rows: data.rows, mode };
+  const H = options.hessian === true;
+  switch (mode) {
+    case 'reverse': {
+      const g = vectorEngine(m).gradient(data, theta);
+      if (!H) return { ...base, value: g.value, score: g.gradient };
+      const h = dataHessian(m, data, theta);
+      return { ...base, value: g.value, score: g.gradient, hessian: h.hessian, method: h.method };
+    }
+    case 'symbolic':
+      return { ...base, ...symbolicTotals(m, data, theta, H) };
+    case 'forward':
+      return { ...base, ...forwardTotals(m, data, theta, H) };
+  }
+}
+
+/** Σ_i ∇² log p: XᵀWX through the linear predictors where the model has them, else one Hessian-vector product per parameter. */
+function dataHessian(m: Model, data: DataSet, theta: Float64Array): { hessian: Float64Array[]; method: string } {
+  const s = structureOf(m);
+  if (s !== undefined) {
+    const w = channelWeights(m, s, data, theta, 'hessian');
+    return { hessian: square(channelGram(s, data, (j, k) => w[pairIndex(s, j, k)]), m.params.length), method: 'linear predictors (XᵀWX, blocked)' };
+  }
+  return { hessian: vectorEngine(m).hessian(data, theta).hessian, method: 'reverse mode (forward-over-reverse Hessian-vector products)' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled expressions over the columns of a data set.
+
+const kernels = new WeakMap<object, Map<string, { kernel: ColumnKernel; fixed: string[] }>>();
+
+/**
+ * Compile expressions over a data set's columns: every symbol that is a column (a row value, or a
+ * per-row value in `extra`) is read per row; parameters and constants are fixed.
+ */
+function compiled(owner: object, key: string, exprs: readonly Expr[], columnNames: ReadonlySet<string>): { kernel: ColumnKernel; fixed: string[] } {
+  let byKey = kernels.get(owner);
+  if (byKey === undefined) kernels.set(owner, (byKey = new Map()));
+  let k = byKey.get(key);
+  if (k === undefined) {
+    const names = new Set<string>();
+    for (const e of exprs) symbols(e, names);
+    const all = [...names].filter((n) => !['pi', 'e', 'euler_gamma'].includes(n) || columnNames.has(n));
+    const fixed = all.filter((n) => !columnNames.has(n));
+    k = { kernel: compileColumns(exprs, all, fixed), fixed };
+    byKey.set(key, k);
+  }
+  return k;
+}
+
+/** Values of fixed symbols: parameters from θ, then constants, then `extra`. */
+function fixedValues(m: Model, theta: Float64Array, fixed: readonly string[], extra: ReadonlyMap<string, number> = new Map()): Float64Array {
+  const params = new Map(m.params.map((p, i) => [p.name, theta[i]!]));
+  const consts = constantValues(m);
+  return Float64Array.from(fixed, (n) => {
+    const v = params.get(n) ?? consts.get(n) ?? extra.get(n);
+    if (v === undefined) throw new FisherError('bad-value', `no value for ${n}`);
+    return v;
+  });
+}
+
+function columnsOf(kernel: ColumnKernel, available: ReadonlyMap<string, Float64Array>): Float64Array[] {
+  return kernel.columnNames.map((n) => {
+    const c = available.get(n);
+    if (c === undefined) throw new FisherError('bad-value', `the data set has no column ${n}`);
+    return c;
+  });
+}
+
+/** Σ_i of expressions of the scalar view over the rows. */
+function sumOver(m: Model, data: DataSet, theta: Float64Array, key: string, exprs: readonly Expr[]): Float64Array {
+  const cols = scalarColumns(data);
+  const { kernel, fixed } = compiled(m, key, exprs, new Set(cols.keys()));
+  const sums = new Float64Array(exprs.length);
+  kernel.sum(columnsOf(kernel, cols), fixedValues(m, theta, fixed), sums, 0, data.rows);
+  return sums;
+}
+
+function symbolicTotals(m: Model, data: DataSet, theta: Float64Array, withHessian: boolean): { value: number; score: Float64Array; hessian?: Float64Array[]; method?: string } {
+  const P = m.params.length;
+  const s = score(m);
+  const exprs = [m.logp, ...s];
+  if (withHessian) {
+    const h = hessian(m);
+    for (let i = 0; i < P; i++) for (let j = i; j < P; j++) exprs.push(h[i]![j]!);
+  }
+  const sums = sumOver(m, data, theta, withHessian ? 'symbolic-hessian' : 'symbolic-score', exprs);
+  const out = { value: sums[0]!, score: sums.slice(1, 1 + P) };
+  if (!withHessian) return out;
+  const hm = Array.from({ length: P }, () => new Float64Array(P));
+  let k = 1 + P;
+  for (let i = 0; i < P; i++) for (let j = i; j < P; j++, k++) hm[i]![j] = hm[j]![i] = sums[k]!;
+  return { ...out, hessian: hm, method: 'symbolic (compiled derivatives of the scalar view)' };
+}
+
+function forwardTotals(m: Model, data: DataSet, theta: Float64Array, withHessian: boolean): { value: number; score: Float64Array; hessian?: Float64Array[]; method?: string } {
+  const P = m.params.length;
+  const names = m.params.map((p) => p.name);
+  const cols = [...scalarColumns(data)];
+  const env = new Map<string, number>([...constantValues(m), ...names.map((n, i) => [n, theta[i]!] as const)]);
+  let value = 0;
+  const g = new Float64Array(P);
+  const hm = Array.from({ length: P }, () => new Float64Array(P));
+  for (let r = 0; r < data.rows; r++) {
+    for (const [n, c] of cols) env.set(n, c[r]!);
+    const res = withHessian ? hessianForward(m.logp, names, env) : { ...gradForward(m.logp, names, env), hessian: undefined };
+    value += res.value;
+    for (let i = 0; i < P; i++) g[i]! += res.gradient[i]!;
+    if (res.hessian !== undefined) for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) hm[i]![j]! += res.hessian[i]![j]!;
+  }
+  return withHessian ? { value, score: g, hessian: hm, method: 'forward mode (forward-over-forward, row by row)' } : { value, score: g };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear predictors: per-row weights in the channels.
+
+/** The index of the channel pair j ≤ k in the packed upper triangle. */
+const pairIndex = (s: LinearStructure, j: number, k: number): number => {
+  const K = s.channels.length;
+  return j * K - (j * (j - 1)) / 2 + (k - j);
+};
+
+const square = (flat: Float64Array, P: number): Float64Array[] => Array.from({ length: P }, (_, i) => flat.slice(i * P, (i + 1) * P));
+
+const expectedCache = new WeakMap<Model, Expr[] | null>();
+
+/** I_c, the Fisher information of the reduced model in the channels (packed upper triangle), or null without a closed form. */
+function channelInformation(m: Model, s: LinearStructure): Expr[] | null {
+  if (expectedCache.has(m)) return expectedCache.get(m)!;
+  let out: Expr[] | null = null;
+  if (s.givenCovariates) {
+    try {
+      const r = fisher(reducedModel(m, s));
+      if (r.closedForm && r.irregular.length === 0) {
+        const K = s.channels.length;
+        out = [];
+        for (let j = 0; j < K; j++) for (let k = j; k < K; k++) out.push(r.matrix[j]![k]!);
+      }
+    } catch (e) {
+      if (!(e instanceof FisherError)) throw e;
+    }
+  }
+  expectedCache.set(m, out);
+  return out;
+}
+
+/**
+ * Per-row weights of the channel pairs j ≤ k (packed upper triangle): ∂²ℓ/∂c_j∂c_k for the
+ * Hessian, ∂ℓ/∂c_j · ∂ℓ/∂c_k for the empirical Fisher, I_c for the expected Fisher.
+ */
+function channelWeights(m: Model, s: LinearStructure, data: DataSet, theta: Float64Array, what: 'hessian' | 'score' | 'expected'): Float64Array[] {
+  const K = s.channels.length;
+  const names = s.channels.map((c) => c.name);
+  let exprs: Expr[];
+  if (what === 'expected') exprs = channelInformation(m, s)!;
+  else {
+    const g = names.map((n) => diff(s.reduced, n));
+    exprs = what === 'score' ? g : [];
+    if (what === 'hessian') for (let j = 0; j < K; j++) for (let k = j; k < K; k++) exprs.push(diff(g[j]!, names[k]!));
+  }
+  const chan = channelValues(s, data, theta);
+  const cols = new Map(scalarColumns(data));
+  s.channels.forEach((c, j) => {
+    if (c.input !== undefined) cols.set(c.name, chan[j]!);
+  });
+  const { kernel, fixed } = compiled(s, what, exprs, new Set(cols.keys()));
+  const out = exprs.map(() => new Float64Array(data.rows));
+  kernel.map(columnsOf(kernel, cols), fixedValues(m, theta, fixed), out, 0, data.rows);
+  if (what !== 'score') return out;
+  // ∂ℓ/∂c_j ∂ℓ/∂c_k, row by row.
+  const pairs: Float64Array[] = [];
+  for (let j = 0; j < K; j++) {
+    for (let k = j; k < K; k++) {
+      const w = new Float64Array(data.rows);
+      for (let i = 0; i < data.rows; i++) w[i] = out[j]![i]! * out[k]![i]!;
+      pairs.push(w);
+    }
+  }
+  return pairs;
+}
+
+/**
+ * A matrix of the data set at θ, as the total over the rows (P × P, row-major): Σ s sᵀ
+ * (`empirical`), Σ −H (`observed`) or Σ I(θ | z_i) (`expected`, for models whose parameters enter
+ * through linear predictors of covariates and whose reduced model has a closed form; null otherwise).
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param b in real[d]; y ~ Bernoulli(sigmoid(dot(z, b)))');
+ * dataMatrix(m, dataSet(m, { y: [1, 0], z: [1, 0.5, 1, -1] }), [0.2, 0.1], 'expected'); // Σ σ(1 − σ) z zᵀ
+ */
+export function dataMatrix(m: Model, data: DataSet, at: ReadonlyMap<string, number> | ArrayLike<number>, quantity: 'empirical' | 'observed' | 'expected'): Float64Array | null {
+  const theta = thetaOf(m, at);
+  const P = m.params.length;
+  const s = structureOf(m);
+  if (quantity === 'expected') {
+    if (s === undefined || channelInformation(m, s) === null) return null;
+    const w = channelWeights(m, s, data, theta, 'expected');
+    return channelGram(s, data, (j, k) => w[pairIndex(s, j, k)]);
+  }
+  if (quantity === 'observed') {
+    const h = s !== undefined ? channelGram(s, data, ((w) => (j: number, k: number) => w[pairIndex(s, j, k)])(channelWeights(m, s, data, theta, 'hessian'))) : flatten(vectorEngine(m).hessian(data, theta).hessian);
+    for (let i = 0; i < h.length; i++) h[i] = -h[i]!;
+    return h;
+  }
+  if (s !== undefined) {
+    const w = channelWeights(m, s, data, theta, 'score');
+    return channelGram(s, data, (j, k) => w[pairIndex(s, j, k)]);
+  }
+  return scoreGram(m, data, theta, false).sum;
+}
+
+const flatten = (rows: readonly Float64Array[]): Float64Array => {
+  const P = rows.length;
+  const out = new Float64Array(P * P);
+  rows.forEach((r, i) => out.set(r, i * P));
+  return out;
+};
+
+/** Rows per block of per-row gradients. */
+const BLOCK = 256;
+
+/** Σ_i s_i s_iᵀ from per-row gradients in blocks (and Σ_i (s_i s_iᵀ)², entrywise, for standard errors). */
+function scoreGram(m: Model, data: DataSet, theta: Float64Array, squares: boolean): { sum: Float64Array; sq: Float64Array | null } {
+  const P = m.params.length;
+  const engine = vectorEngine(m);
+  const S = new Float64Array(BLOCK * P);
+  const S2 = squares ? new Float64Array(BLOCK * P) : null;
+  const sum = new Float64Array(P * P);
+  const sq = squares ? new Float64Array(P * P) : null;
+  for (let r0 = 0; r0 < data.rows; r0 += BLOCK) {
+    const nb = Math.min(BLOCK, data.rows - r0);
+    engine.rowGradients(data, theta, S, r0, r0 + nb);
+    gramSymmetric(S, P, 0, P, undefined, nb, { out: sum, ld: P, row: 0, col: 0 });
+    if (S2 !== null && sq !== null) {
+      for (let i = 0; i < nb * P; i++) S2[i] = S[i]! * S[i]!;
+      gramSymmetric(S2, P, 0, P, undefined, nb, { out: sq, ld: P, row: 0, col: 0 });
+    }
+  }
+  return { sum, sq };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report of `fisherlab fisher --data`.
 
 export interface EmpiricalFisher {
   readonly params: string[];
@@ -17,63 +329,42 @@ export interface EmpiricalFisher {
   readonly stderr: number[][];
   /** Mean of −H over the rows (null where the Hessian is not available). */
   readonly observed: number[][] | null;
+  /** Mean over the rows of the expected information given the row's covariates (null where there is no closed form). */
+  readonly expected: number[][] | null;
 }
 
 /**
- * @param rows values of the data (and covariates) per row
+ * The empirical Fisher information of a data set at θ, with the observed information beside it
+ * and, where the parameters enter through linear predictors of covariates, the expected one.
+ * @param rows a DataSet, or values of the data (and covariates) per row
  * @example empiricalFisher(parse('x ~ Poisson(lam)'), [new Map([['x', 3]]), new Map([['x', 5]])], new Map([['lam', 4]]))
  */
-export function empiricalFisher(m: Model, rows: ReadonlyArray<ReadonlyMap<string, number>>, at: ReadonlyMap<string, number>): EmpiricalFisher {
-  if (rows.length < 2) throw new FisherError('bad-value', `the data set needs at least 2 rows, it has ${rows.length}`);
-  const p = m.params.length;
-  const s = score(m);
-  let h: Expr[][] | null;
-  try {
-    h = hessian(m);
-  } catch {
-    h = null;
-  }
-  const exprs: Expr[] = [];
-  for (let i = 0; i < p; i++) for (let j = i; j < p; j++) exprs.push(mul(s[i]!, s[j]!));
-  if (h !== null) for (let i = 0; i < p; i++) for (let j = i; j < p; j++) exprs.push(mul(num(-1), h[i]![j]!));
-  const env = new Map([...constantValues(m), ...at]);
-  const rowNames = [...m.data, ...m.givens].map((d) => d.name);
-  const fixed = [...env.keys()].filter((k) => !rowNames.includes(k));
-  const names = [...rowNames, ...fixed];
-  const c = compile(exprs, names, fixed);
-  const v = new Float64Array(names.length);
-  fixed.forEach((k, i) => (v[rowNames.length + i] = env.get(k)!));
-  c.prepare(v);
-  const out = new Float64Array(exprs.length);
-  const sum = new Float64Array(exprs.length);
-  const sq = new Float64Array(exprs.length);
-  rows.forEach((row, r) => {
-    rowNames.forEach((n, i) => {
-      const x = row.get(n);
-      if (x === undefined) throw new FisherError('bad-value', `row ${r + 1} has no value for ${n}`);
-      v[i] = x;
-    });
-    c.run(v, out);
-    for (let k = 0; k < out.length; k++) {
-      sum[k]! += out[k]!;
-      sq[k]! += out[k]! * out[k]!;
-    }
-  });
-  const n = rows.length;
-  const q = (p * (p + 1)) / 2;
-  const square = (offset: number, f: (k: number) => number): number[][] => {
-    const mat = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    let k = offset;
-    for (let i = 0; i < p; i++) for (let j = i; j < p; j++, k++) mat[i]![j] = mat[j]![i] = f(k);
-    return mat;
+export function empiricalFisher(m: Model, rows: Rows, at: ReadonlyMap<string, number>): EmpiricalFisher {
+  const data = asDataSet(m, rows);
+  const n = data.rows;
+  if (n < 2) throw new FisherError('bad-value', `the data set needs at least 2 rows, it has ${n}`);
+  const P = m.params.length;
+  const theta = paramVector(m, at);
+  const { sum, sq } = scoreGram(m, data, theta, true);
+  const grid = (flat: Float64Array | null, f: (x: number, i: number) => number): number[][] | null =>
+    flat === null ? null : Array.from({ length: P }, (_, i) => Array.from({ length: P }, (_, j) => f(flat[i * P + j]!, i * P + j)));
+  const se = (x: number, i: number): number => {
+    const mean = x / n;
+    return Math.sqrt(Math.max(0, (sq![i]! - n * mean * mean) / (n - 1)) / n);
   };
-  const mean = (k: number): number => sum[k]! / n;
-  const se = (k: number): number => Math.sqrt(Math.max(0, (sq[k]! - n * mean(k) ** 2) / (n - 1)) / n);
+  let observed: Float64Array | null;
+  try {
+    observed = dataMatrix(m, data, theta, 'observed');
+  } catch (e) {
+    if (!(e instanceof FisherError)) throw e;
+    observed = null;
+  }
   return {
-    params: m.params.map((x) => x.name),
+    params: m.params.map((p) => p.name),
     rows: n,
-    value: square(0, mean),
-    stderr: square(0, se),
-    observed: h === null ? null : square(q, mean),
+    value: grid(sum, (x) => x / n)!,
+    stderr: grid(sum, se)!,
+    observed: grid(observed, (x) => x / n),
+    expected: grid(dataMatrix(m, data, theta, 'expected'), (x) => x / n),
   };
 }

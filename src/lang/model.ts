@@ -3,8 +3,9 @@
  * log-density of one observation, as an interned expression.
  */
 import type { Span } from '../expr/errors';
+import { evaluate } from '../expr/evaluate';
 import { symbols, type Expr } from '../expr/expr';
-import type { Interval } from '../expr/interval';
+import { contains, formatInterval, type Interval } from '../expr/interval';
 import { splitComponent, type Role, type VNode } from './vnode';
 
 export type { Role };
@@ -112,4 +113,22 @@ export function displayNames(m: Model, decls: readonly Declaration[]): string[] 
     if (out[out.length - 1] !== name || name === d.name) out.push(name);
   }
   return out;
+}
+
+/**
+ * A test of values against a declaration's support (bounds that depend on parameters are taken
+ * at their widest): undefined when `v` may be a value of the symbol, else what is wrong with it.
+ * @example supportTest(m.symbols.get('y')!, new Map())(2) // 'takes the values 0, 1'
+ */
+export function supportTest(d: Declaration, constants: ReadonlyMap<string, number>): (v: number) => string | undefined {
+  const where = `must lie in ${d.label === 'real' || d.label.startsWith('{') ? formatInterval(d.range) : d.label}`;
+  const allowed = d.support.kind === 'set' ? new Set(d.support.values.map((e) => evaluate(e, constants))) : undefined;
+  const whole = d.support.kind === 'integers';
+  return (v) => {
+    if (!Number.isFinite(v)) return 'is not a finite number';
+    if (allowed !== undefined) return allowed.has(v) ? undefined : `takes the values ${[...allowed].join(', ')}`;
+    if (!contains(d.range, v)) return where;
+    if (whole && !Number.isInteger(v)) return 'takes whole values';
+    return undefined;
+  };
 }

@@ -251,11 +251,7 @@ export class VGraph {
    * by the smart constructors (memoised per node).
    */
   expand(root: VNode): Expr | readonly Expr[] {
-    for (const n of topological(root)) {
-      if (this.scalars.has(n)) continue;
-      this.scalars.set(n, this.expandNode(n));
-    }
-    return this.scalars.get(root)!;
+    return expandNodes(root, this.scalars);
   }
 
   /** The scalar view of a scalar node. */
@@ -264,39 +260,59 @@ export class VGraph {
     if (Array.isArray(e)) throw new Error('expandScalar: a vector');
     return e as Expr;
   }
+}
 
-  private expandNode(n: VNode): Expr | readonly Expr[] {
-    const get = (x: VNode): Expr | readonly Expr[] => this.scalars.get(x)!;
-    // Component k of an operand (a scalar broadcasts).
-    const at = (x: VNode, k: number): Expr => {
-      const e = get(x);
-      return Array.isArray(e) ? (e as readonly Expr[])[k]! : (e as Expr);
-    };
-    const map = (xs: readonly VNode[], f: (parts: Expr[]) => Expr): Expr | Expr[] => {
-      if (n.length === 0) return f(xs.map((x) => at(x, 0)));
-      return Array.from({ length: n.length }, (_, k) => f(xs.map((x) => at(x, k))));
-    };
-    switch (n.kind) {
-      case 'const':
-        return n.expr;
-      case 'input':
-        return n.length === 0 ? sym(n.name) : Array.from({ length: n.length }, (_, k) => sym(componentName(n.name, k + 1)));
-      case 'add':
-        return map(n.args, (p) => add(...p));
-      case 'mul':
-        return map(n.args, (p) => mul(...p));
-      case 'pow':
-        return map([n.base, n.exp], ([b, e]) => pow(b!, e!));
-      case 'call':
-        return map(n.args, (p) => call(n.fn, p));
-      case 'dot': {
-        const len = n.a.length;
-        return add(...Array.from({ length: len }, (_, k) => mul(at(n.a, k), at(n.b, k))));
-      }
-      case 'sum':
-        return add(...(get(n.a) as readonly Expr[]));
-      case 'index':
-        return at(n.a, n.index - 1);
+/**
+ * The scalar view of a node, reusing (and filling) `memo`: nodes already in it expand to their
+ * entry, so a caller may stand a symbol in for a whole subgraph (a linear predictor as eta1).
+ */
+export function expandNodes(root: VNode, memo: Map<VNode, Expr | readonly Expr[]>): Expr | readonly Expr[] {
+  const seen = new Set<VNode>();
+  const stack: Array<[VNode, boolean]> = [[root, false]];
+  while (stack.length > 0) {
+    const [n, expanded] = stack.pop()!;
+    if (memo.has(n)) continue;
+    if (expanded) {
+      memo.set(n, expandNode(n, memo));
+      continue;
     }
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push([n, true]);
+    for (const k of operands(n)) if (!memo.has(k)) stack.push([k, false]);
+  }
+  return memo.get(root)!;
+}
+
+function expandNode(n: VNode, memo: ReadonlyMap<VNode, Expr | readonly Expr[]>): Expr | readonly Expr[] {
+  const get = (x: VNode): Expr | readonly Expr[] => memo.get(x)!;
+  // Component k of an operand (a scalar broadcasts).
+  const at = (x: VNode, k: number): Expr => {
+    const e = get(x);
+    return Array.isArray(e) ? (e as readonly Expr[])[k]! : (e as Expr);
+  };
+  const map = (xs: readonly VNode[], f: (parts: Expr[]) => Expr): Expr | Expr[] => {
+    if (n.length === 0) return f(xs.map((x) => at(x, 0)));
+    return Array.from({ length: n.length }, (_, k) => f(xs.map((x) => at(x, k))));
+  };
+  switch (n.kind) {
+    case 'const':
+      return n.expr;
+    case 'input':
+      return n.length === 0 ? sym(n.name) : Array.from({ length: n.length }, (_, k) => sym(componentName(n.name, k + 1)));
+    case 'add':
+      return map(n.args, (p) => add(...p));
+    case 'mul':
+      return map(n.args, (p) => mul(...p));
+    case 'pow':
+      return map([n.base, n.exp], ([b, e]) => pow(b!, e!));
+    case 'call':
+      return map(n.args, (p) => call(n.fn, p));
+    case 'dot':
+      return add(...Array.from({ length: n.a.length }, (_, k) => mul(at(n.a, k), at(n.b, k))));
+    case 'sum':
+      return add(...(get(n.a) as readonly Expr[]));
+    case 'index':
+      return at(n.a, n.index - 1);
   }
 }
