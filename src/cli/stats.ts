@@ -250,7 +250,7 @@ function reparamJSON(r: ReparamResult): object {
 function runJeffreys(modelArg: string, o: OutputOptions): number {
   const m = loadModel(modelArg);
   const at = o.at === undefined ? undefined : parseParamsAt(m, o.at);
-  const j = jeffreys(m, at !== undefined ? { at } : {});
+  const j = jeffreys(m, at !== undefined ? { at, numeric: numericFisher } : {});
   if (o.json) {
     print(JSON.stringify(jeffreysJSON(j), null, 2));
     return 0;
@@ -271,7 +271,7 @@ function runJeffreys(modelArg: string, o: OutputOptions): number {
   }
   if (j.value !== undefined && at !== undefined) {
     const c = o.latex ? '%' : '#';
-    print(`${c} at ${fmtPoint(at)}: kernel ${fmtNumber(j.value.kernel)}${j.value.density !== null ? `, normalised density ${fmtNumber(j.value.density)}` : ''}`);
+    print(`${c} at ${fmtPoint(at)}: ${j.kernel === null ? 'sqrt(det F)' : 'kernel'} ${fmtNumber(j.value.kernel)}${j.value.density !== null ? `, normalised density ${fmtNumber(j.value.density)}` : ''}`);
   }
   return 0;
 }

@@ -18,7 +18,7 @@ import { qadd, qtoNumber, rat, type Rational } from '../expr/rational';
 import { simplify } from '../expr/simplify';
 import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, modelRanges } from '../fisher/derivatives';
-import { fisher, type FisherResult } from '../fisher/fisher';
+import { fisher, type FisherOptions, type FisherResult } from '../fisher/fisher';
 import { parameterPoints, vanishesAt } from '../fisher/points';
 import { integrate } from '../numeric/quadrature';
 import { determinant, determinantNumeric, finalise } from './crb';
@@ -65,6 +65,8 @@ export interface JeffreysResult {
 
 export interface JeffreysOptions {
   readonly at?: ReadonlyMap<string, number>;
+  /** Numeric rung of the ladder, for the prior's value at `at` where F has no closed form. */
+  readonly numeric?: FisherOptions['numeric'];
 }
 
 /**
@@ -84,7 +86,7 @@ export function jeffreys(m: Model, options: JeffreysOptions = {}): JeffreysResul
     throw new FisherError('support', `no Jeffreys prior: the support of the data depends on ${moving.join(' and ')}, so the Fisher information is not defined (the regularity conditions fail)`);
   }
   const ranges = modelRanges(m);
-  const f = fisher(m, options.at !== undefined ? { at: options.at } : {});
+  const f = fisher(m, { ...(options.at !== undefined ? { at: options.at } : {}), ...(options.numeric !== undefined ? { numeric: options.numeric } : {}) });
   const points = parameterPoints(m, 4, 1946);
   if (!f.closedForm) {
     const value = options.at !== undefined && f.value !== undefined ? { kernel: Math.sqrt(determinantNumeric(f.value)), density: null } : undefined;
