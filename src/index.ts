@@ -33,7 +33,3 @@ export { expfamily, solveSystem, type ExpFamilyResult, type ExponentialFamily, t
 export { reparam, parseSubstitutions, type ReparamResult, type ReparamOptions, type Substitution, type NewParameter, type MapCheck, type Agreement } from './stats/reparam';
 export { jeffreys, transformKernel, type JeffreysResult, type JeffreysOptions, type PriorFactor, type Normaliser } from './stats/jeffreys';
 export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, determinantNumeric, inverseNumeric, type CrbResult, type CrbOptions, type CrbTarget } from './stats/crb';
-export { expfamily, solveSystem, type ExpFamilyResult, type ExponentialFamily, type NotExponentialFamily, type ExpFamilyOptions, type ExpFamilyValues } from './stats/expfamily';
-export { reparam, parseSubstitutions, type ReparamResult, type ReparamOptions, type Substitution, type NewParameter, type MapCheck, type Agreement } from './stats/reparam';
-export { jeffreys, transformKernel, type JeffreysResult, type JeffreysOptions, type PriorFactor, type Normaliser } from './stats/jeffreys';
-export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, determinantNumeric, inverseNumeric, type CrbResult, type CrbOptions, type CrbTarget } from './stats/crb';
