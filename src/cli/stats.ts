@@ -111,7 +111,7 @@ function printExpfamilyText(r: ExponentialFamily): void {
   print(`# mean parameters E[T] (${[...new Set(r.meanSources)].join(', ')})`);
   print(`[${r.mean.map((e) => (e === null ? 'no closed form' : printExpr(e))).join(', ')}]`);
   if (r.natural !== null) {
-    print(`# Fisher information in natural coordinates, Cov[T] = ∇²A(η) (from ${r.naturalSource})`);
+    print(`# Fisher information in natural coordinates, Cov[T] = ∇²A(η) (by ${r.naturalSource})`);
     print(printMatrix(r.natural, true));
   } else print('# Fisher information in natural coordinates, Cov[T]: no closed form (give --at for numbers)');
   if (r.meanCoordinates !== null) {

@@ -194,13 +194,13 @@ export function expfamily(m: Model, options: ExpFamilyOptions = {}): ExpFamilyRe
   const full = rank === params.length && !curved;
   const candidates: Array<[Expr[][], string]> = [];
   if (logPartitionNatural !== null) {
-    candidates.push([hessianOf(logPartitionNatural, naturalNames).map((row) => row.map((e) => finalise(substitute(e, atEta), ranges))), '∇²A(η) at η(θ)']);
+    candidates.push([hessianOf(logPartitionNatural, naturalNames).map((row) => row.map((e) => finalise(substitute(e, atEta), ranges))), '∇²A(η) at η = η(θ)']);
   }
   if (full && mean.every((e) => e !== null) && params.length <= MAX_SYMBOLIC_JACOBIAN) {
     const jinv = tryInverse(jacobian, ranges, points);
     if (jinv !== undefined) {
       const dm = (mean as Expr[]).map((e) => params.map((p) => diff(e, p)));
-      candidates.push([symmetrise(dm.map((row) => jinv[0]!.map((_, c) => finalise(add(...row.map((x, k) => mul(x, jinv[k]![c]!))), ranges)))), '∂m/∂θ (∂η/∂θ)⁻¹, the derivative of the mean parameters']);
+      candidates.push([symmetrise(dm.map((row) => jinv[0]!.map((_, c) => finalise(add(...row.map((x, k) => mul(x, jinv[k]![c]!))), ranges)))), 'the derivative of the mean parameters, ∂m/∂θ (∂η/∂θ)⁻¹']);
     }
   }
   const printed = (a: Expr[][]): number => a.flat().reduce((n, e) => n + printExpr(e).length, 0);
@@ -218,7 +218,7 @@ export function expfamily(m: Model, options: ExpFamilyOptions = {}): ExpFamilyRe
           natural[j]![k] = natural[k]![j] = cov;
         }
       }
-      naturalSource = `E[T Tᵀ] − E[T] E[T]ᵀ (${[...new Set(second.map((v) => v!.source))].join(', ')})`;
+      naturalSource = `E[T Tᵀ] − E[T] E[T]ᵀ, by the ${[...new Set(second.map((v) => v!.source))].join(' and ')}`;
     }
   }
   const fullFamily = [...moments.known.values()].map((v) => /^log-partition \((.*) family\)$/.exec(v.source)?.[1]).find((x) => x !== undefined) ?? null;
