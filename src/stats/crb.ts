@@ -49,7 +49,7 @@ export function finalise(e: Expr, ranges?: SymbolRanges): Expr {
 /** Printed length, with a little extra for a sum wrapped in a coefficient: −(a + b)/4 reads worse than −a/4 − b/4. */
 function cost(e: Expr): number {
   const text = printExpr(e);
-  const wrapped = e.kind === 'mul' && e.factors[0]!.kind === 'num' && e.factors.some((f) => f.kind === 'add');
+  const wrapped = e.kind === 'mul' && e.factors.length === 2 && e.factors[0]!.kind === 'num' && e.factors[1]!.kind === 'add';
   return text.length + (wrapped ? 3 : 0) + (text.startsWith('-(') ? 3 : 0);
 }
 
