@@ -8,8 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main';
+import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/expr/evaluate';
 import { printExpr } from '../src/expr/print';
 import { parse, parseExpr } from '../src/lang/parse';
@@ -18,28 +17,11 @@ import { checkDerivation } from '../src/verify/derivation';
 import { verify, type Counterexample } from '../src/verify/verify';
 import { cases as allCases, type Case } from './helpers/cases';
 import { envOf, expectation } from './helpers/fisher-check';
+import { runCli as run } from './helpers/run-cli';
 
 type RefCase = Case & { readonly jeffreys: string | null; readonly params: Record<string, string> };
 const cases = allCases as RefCase[];
 const root = new URL('..', import.meta.url);
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const code = main(argv, (s) => {
-      out += `${s}\n`;
-    });
-    if (typeof code !== 'number') throw new Error('verify runs synchronously');
-    return { code, out, err };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 const matrixText = (f: ReadonlyArray<ReadonlyArray<string | null>>): string => `[${f.map((r) => `[${r.join(', ')}]`).join(', ')}]`;
 
