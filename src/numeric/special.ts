@@ -774,5 +774,6 @@ export function chiSquareSurvival(x: number, k: number): number {
  */
 export function normalQuantile(p: number): number {
   if (!(p >= 0 && p <= 1)) return NaN;
-  return -Math.SQRT2 * stdErfcinv(2 * p);
+  // + 0: the median is 0, not -0.
+  return -Math.SQRT2 * stdErfcinv(2 * p) + 0;
 }

@@ -28,7 +28,7 @@ import { fisher, isNonsmooth, type FisherResult } from '../fisher/fisher';
 import { numericFisher } from '../fisher/numeric';
 import { chiSquareSurvival, normalQuantile } from '../numeric/special';
 import { coordinate, dataColumns, domainCentre, momentCandidates, paramValues, type Columns, type Coordinate, type FitData, type ParamValues, type RowLabel } from './fitdata';
-import { cholesky, inverseSpd, quadraticFormInverse, solveCholesky } from './spd';
+import { factorSpd, inverseSpd, quadraticFormInverse, solveSpd } from './spd';
 
 export type { FitData, ParamValues, RowLabel } from './fitdata';
 
@@ -336,6 +336,27 @@ interface OptimiseOptions {
  */
 const DRIFT_ITERATIONS = 4;
 
+/**
+ * A steady run: a coordinate that moved the same way this many iterations in a row without its
+ * move shrinking to half. Converging iterations shrink their moves (quadratically for Newton,
+ * geometrically for scoring); a run like this heads for an edge, e.g. σ → 0 on constant data,
+ * where ℓ grows without bound and the Newton decrement stays large.
+ */
+const STEADY_ITERATIONS = 20;
+
+/** Coordinates in a steady run over `moves` (the last accepted moves, oldest first). */
+function steadyCoordinates(moves: readonly (readonly number[])[]): number[] {
+  if (moves.length < STEADY_ITERATIONS) return [];
+  const first = moves[0]!;
+  const last = moves[moves.length - 1]!;
+  return first
+    .map((_, a) => a)
+    .filter((a) => {
+      const sign = Math.sign(first[a]!);
+      return sign !== 0 && moves.every((mv) => Math.sign(mv[a]!) === sign) && Math.abs(last[a]!) >= 0.5 * Math.abs(first[a]!);
+    });
+}
+
 /** Newton or scoring iterations before a log-likelihood with kinks is handed to the pattern search. */
 const NONSMOOTH_NEWTON_ITERATIONS = 20;
 
@@ -356,6 +377,8 @@ function maximise(lik: Likelihood, prep: Prepared, theta0: ArrayLike<number>, fr
   if (free.length === 0) return { theta, loglik: ll, iterations: 0, status: 'converged', steps };
   let drift = 0;
   let previousStep = Infinity;
+  /** The last accepted moves in u. */
+  const moves: number[][] = [];
   let metric: number[][] | undefined;
   const finish = (status: FitStatus, it: number, failure?: string): Optimum => {
     if (prep.nonsmooth && status !== 'boundary' && status !== 'unbounded') {
@@ -388,10 +411,11 @@ function maximise(lik: Likelihood, prep: Prepared, theta0: ArrayLike<number>, fr
     const relative = Math.max(...step.map((x, a) => Math.abs(x) / (1 + Math.abs(u[a]!))));
     drift = dir.how === 'Newton' && decrement < 1e-3 && relative > 1e-3 && size >= 0.5 * previousStep ? drift + 1 : 0;
     previousStep = size;
-    if (drift >= DRIFT_ITERATIONS || u.some((x, a) => coords[a]!.kind !== 'identity' && Math.abs(x) > 700)) {
+    const steady = steadyCoordinates(moves);
+    if (drift >= DRIFT_ITERATIONS || steady.length > 0 || u.some((x, a) => coords[a]!.kind !== 'identity' && Math.abs(x) > 700)) {
       const limits = new Map<number, number>();
       step.forEach((x, a) => {
-        if (Math.abs(x) / (1 + Math.abs(u[a]!)) > 1e-4 || Math.abs(u[a]!) > 700) limits.set(free[a]!, coords[a]!.edge(x > 0 ? 1 : -1));
+        if (Math.abs(x) / (1 + Math.abs(u[a]!)) > 1e-4 || Math.abs(u[a]!) > 700 || steady.includes(a)) limits.set(free[a]!, coords[a]!.edge(x > 0 ? 1 : -1));
       });
       const status = [...limits.values()].every(Number.isFinite) ? 'boundary' : 'unbounded';
       for (const [i, v] of limits) theta[i] = v;
@@ -405,6 +429,8 @@ function maximise(lik: Likelihood, prep: Prepared, theta0: ArrayLike<number>, fr
       if (decrement / 2 <= 100 * resolution) return finish('converged', it);
       return finish('failed', it, `no step along the ${dir.how} direction increases the log-likelihood (predicted gain ${(decrement / 2).toExponential(2)})`);
     }
+    moves.push(next.u.map((x, a) => x - u[a]!));
+    if (moves.length > STEADY_ITERATIONS) moves.shift();
     u = next.u;
     ll = next.ll;
     put(u);
@@ -428,9 +454,9 @@ interface Direction {
 function ascentDirection(negH: number[][], g: number[], expected: () => number[][] | undefined): Direction | undefined {
   if (g.some((x) => !Number.isFinite(x)) || negH.flat().some((x) => !Number.isFinite(x))) return undefined;
   const solve = (a: number[][], how: string): Direction | undefined => {
-    const l = cholesky(a);
-    if (l === undefined) return undefined;
-    const step = solveCholesky(l, g);
+    const f = factorSpd(a);
+    if (f === undefined) return undefined;
+    const step = solveSpd(f, g);
     return { step, decrement: g.reduce((s, gi, i) => s + gi * step[i]!, 0), how, metric: a };
   };
   const newton = solve(negH, 'Newton');
@@ -660,7 +686,7 @@ function failureMessage(m: Model, prep: Prepared, opt: Optimum, maxIterations: n
         return Number.isFinite(v) ? `${decl.name} → ${v}, the edge of its domain ${decl.label}` : `${decl.name} → ${v > 0 ? '+' : '-'}∞`;
       });
       return opt.status === 'boundary'
-        ? `the log-likelihood keeps increasing as ${parts.join(' and ')}: the maximum is on the boundary (the data sit at an extreme, e.g. all zeros), not at an interior point, so there is no finite standard error or Wald interval`
+        ? `the log-likelihood keeps increasing as ${parts.join(' and ')}: its supremum is on the boundary, not at an interior point (the data sit at an extreme: all zeros for a probability or a rate, constant values for a scale), so there is no finite standard error or Wald interval`
         : `the log-likelihood keeps increasing as ${parts.join(' and ')}: it has no finite maximum (e.g. separated data in a regression), so there is no maximum-likelihood estimate`;
     }
     case 'not-converged':

@@ -60,7 +60,8 @@ export function dataColumns(m: Model, data: FitData, label: RowLabel = defaultRo
     if (missing.length > 0) {
       throw new FisherError('bad-value', `the data have no column ${missing.map((x) => `'${x}'`).join(', ')}${suggest(missing[0]!, given)} (columns: ${given.join(', ') || 'none'})`);
     }
-    columns = names.map((n) => Float64Array.from(data[n]!, Number));
+    // Float64Array columns are read as they are (never written); anything else is converted once.
+    columns = names.map((n) => (data[n] instanceof Float64Array ? data[n] : Float64Array.from(data[n]!)));
     const n0 = columns[0]?.length ?? 0;
     columns.forEach((c, k) => {
       if (c.length !== n0) throw new FisherError('bad-value', `column '${names[k]}' has ${c.length} values, column '${names[0]}' has ${n0}`);
@@ -222,21 +223,36 @@ export function domainCentre(r: Interval): number {
  */
 export function momentCandidates(columns: readonly Float64Array[]): number[] {
   const out: number[] = [];
-  const moments = (xs: Float64Array | number[]): void => {
-    const n = xs.length;
-    if (n === 0) return;
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += xs[i]!;
-    mean /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (xs[i]! - mean) ** 2;
-    v /= Math.max(1, n - 1);
+  // Sums of x − shift (the first value): no cancellation in the variance of data far from 0.
+  const add = (n: number, shift: number, sum: number, sumSq: number): void => {
+    const d = sum / n;
+    const mean = shift + d;
+    const v = Math.max(0, sumSq - n * d * d) / Math.max(1, n - 1);
     const sd = Math.sqrt(v);
     out.push(mean, sd, v, 1 / mean, 1 / sd, 1 / v, mean / v, (mean * mean) / v, Math.abs(mean));
   };
   for (const c of columns) {
-    moments(c);
-    if (c.every((x) => x > 0)) moments(Array.from(c, Math.log));
+    const n = c.length;
+    if (n === 0) continue;
+    const shift = c[0]!;
+    const logShift = shift > 0 ? Math.log(shift) : 0;
+    let s = 0;
+    let ss = 0;
+    let ls = 0;
+    let lss = 0;
+    let positive = true;
+    for (let i = 0; i < n; i++) {
+      const x = c[i]!;
+      s += x - shift;
+      ss += (x - shift) ** 2;
+      if (x > 0) {
+        const l = Math.log(x) - logShift;
+        ls += l;
+        lss += l * l;
+      } else positive = false;
+    }
+    add(n, shift, s, ss);
+    if (positive) add(n, logShift, ls, lss);
   }
   return [...new Set(out.filter((x) => Number.isFinite(x)))];
 }
