@@ -26,7 +26,7 @@ import { FisherError } from '../expr/errors';
 import { ONE, add, call, div, mul, neg, num, sub, sym, symbols, type Expr } from '../expr/expr';
 import { evaluate } from '../expr/evaluate';
 import type { Model } from '../lang/model';
-import { chernoffCoefficient } from './chernoff';
+import { chernoffCoefficient, type Chernoff } from './chernoff';
 import { klDivergence, numericExpectation, type DivergenceValue, type KLDivergence } from './kl';
 import { checkPoint, pairEnv, type PointPair } from './pair';
 import { present } from './present';
@@ -127,7 +127,7 @@ export function divergence(m: Model, spec: DivergenceSpec): Divergence {
   const inSecond = regular ? ONE : indicator(m, pair);
   const beta = spec.name === 'hellinger' ? 1 / 2 : spec.name === 'chi2' ? -1 : spec.name === 'alpha' ? (1 + spec.alpha!) / 2 : undefined;
   const finiteWhen = beta === undefined || (beta > 0 && beta < 1) ? [] : beta <= 0 ? base.finiteWhen : base.finiteWhen.map((c) => swapped(pair, c));
-  const closed = beta !== undefined ? chernoffClosedForm(m, pair, spec, beta) : undefined;
+  const closed = beta !== undefined ? chernoffClosedForm(m, pair, spec) : undefined;
   const integrand = integrandOf(spec, u, inSecond, regular);
   const at = (from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>): DivergenceValue => {
     checkPoint(m, from, 'the first point');
@@ -135,9 +135,8 @@ export function divergence(m: Model, spec: DivergenceSpec): Divergence {
     const env = pairEnv(m, pair, from, to);
     if (!holds(finiteWhen, env)) return { value: Infinity, error: 0, method: 'infinite: the supports do not nest as this divergence needs', converged: true };
     if (closed !== undefined) {
-      const v = evaluate(closed.expr, env);
-      if (Number.isFinite(v)) return { value: v, error: 0, method: closed.method, converged: true };
-      if (beta !== undefined && (beta < 0 || beta > 1)) return { value: Infinity, error: 0, method: 'infinite: (1 − β)η1 + βη2 is outside the natural parameter space', converged: true };
+      if (!closed.natural(env)) return { value: Infinity, error: 0, method: 'infinite: (1 − β)η1 + βη2 is not a natural parameter, so ∫ p1^(1−β) p2^β diverges', converged: true };
+      return { value: evaluate(closed.expr, env), error: 0, method: closed.method, converged: true };
     }
     const first = numericExpectation(m, integrand.under, env);
     const scale = integrand.scale;
@@ -225,8 +224,8 @@ function indicator(m: Model, pair: PointPair): Expr {
 }
 
 /** H², χ², D_α from the Chernoff coefficient c(β) of an exponential family, when it is known. */
-function chernoffClosedForm(m: Model, pair: PointPair, spec: DivergenceSpec, beta: number): { expr: Expr; method: string } | undefined {
-  const c = chernoffCoefficient(m, pair, betaOf(spec), beta);
+function chernoffClosedForm(m: Model, pair: PointPair, spec: DivergenceSpec): (Chernoff & { expr: Expr }) | undefined {
+  const c = chernoffCoefficient(m, pair, betaOf(spec));
   if (c === undefined) return undefined;
   let e: Expr;
   if (spec.name === 'hellinger') e = add(ONE, neg(c.expr));
@@ -235,5 +234,5 @@ function chernoffClosedForm(m: Model, pair: PointPair, spec: DivergenceSpec, bet
     const a = exactNumber(spec.alpha!);
     e = mul(div(num(4), sub(ONE, mul(a, a))), add(ONE, neg(c.expr)));
   }
-  return { expr: present(e, pair.ranges), method: c.method };
+  return { ...c, expr: present(e, pair.ranges) };
 }

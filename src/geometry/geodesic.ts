@@ -43,7 +43,7 @@ export interface ShootOptions {
   readonly steps?: number;
   /** Newton iterations per target (default 30). */
   readonly maxIterations?: number;
-  /** Relative tolerance on the endpoint (default 1e-10). */
+  /** Tolerance on the endpoint, relative to |b − a| (default 1e-11). */
   readonly tolerance?: number;
 }
 
@@ -60,7 +60,8 @@ interface Shot {
 export function shoot(metric: Metric, a: readonly number[], b: readonly number[], options: ShootOptions = {}): Geodesic {
   const n = metric.dim;
   const steps = options.steps ?? 64;
-  const tol = (options.tolerance ?? 1e-10) * (1 + Math.hypot(...b));
+  // Relative to the distance between the ends, so that short geodesics keep their digits.
+  const tol = (options.tolerance ?? 1e-11) * Math.hypot(...b.map((x, i) => x - a[i]!)) + 1e-14 * (1 + Math.hypot(...b));
   let v = solveBoundary(metric, a, b, b.map((x, i) => x - a[i]!), steps, options, tol);
   let converged = v !== undefined;
   if (v === undefined) {

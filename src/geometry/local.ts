@@ -87,7 +87,7 @@ export function checkLocalQuadratic(
     noise.push(Math.max(f.error, r.error));
   }
   const ratio = (s: LocalStep, v: number): number => v / s.quadratic;
-  const order = [0, 1].map((which) => observedOrder(steps.map((s) => [s.t, (which === 0 ? s.forward : s.reverse) - s.quadratic]), noise, steps.map((s) => s.quadratic))) as [number, number];
+  const order = [0, 1].map((which) => observedOrder(steps.map((s) => [s.t, (which === 0 ? s.forward : s.reverse) - s.quadratic]), noise)) as [number, number];
   const last = steps[steps.length - 1]!;
   const rf = ratio(last, last.forward);
   const rr = ratio(last, last.reverse);
@@ -108,9 +108,13 @@ export function checkLocalQuadratic(
   };
 }
 
-/** The slope of log|r| against log t over the steps where r stands above rounding and error. */
-function observedOrder(points: Array<[number, number]>, noise: readonly number[], scale: readonly number[]): number {
-  const usable = points.filter(([, r], i) => Math.abs(r) > 1e3 * (noise[i]! + 1e-15 * scale[i]!));
+/**
+ * The slope of log|r| against log t over the steps where r stands clear of the evaluation's error
+ * (ten times the quadrature's estimate, and 1e-13 for the rounding of a closed form such as
+ * exp(…) − 1).
+ */
+function observedOrder(points: Array<[number, number]>, noise: readonly number[]): number {
+  const usable = points.filter(([, r], i) => Math.abs(r) > 10 * noise[i]! + 1e-13);
   if (usable.length < 2) return Infinity;
   const xs = usable.map(([t]) => Math.log(t));
   const ys = usable.map(([, r]) => Math.log(Math.abs(r)));

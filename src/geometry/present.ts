@@ -4,7 +4,9 @@
  *
  * - sums of logarithms with rational coefficients joined into one logarithm where every argument
  *   is positive under the domains (log(σ₂) − log(σ₁) → log(σ₂/σ₁));
- * - completed squares, a² − 2ab + b² → (a − b)² (with a common factor: c a² R − 2c a b R + c b² R).
+ * - completed squares, a² − 2ab + b² → (a − b)² (with a common factor: c a² R − 2c a b R + c b² R);
+ * - logarithms taken out of exponentials, exp(c log u + r) → u^c exp(r), the rest tidied on its
+ *   own (the Chernoff coefficients of exponential families).
  */
 import { add, call, mapBottomUp, mul, num, pow, type Expr } from '../expr/expr';
 import { isPositive } from '../expr/interval';
@@ -23,6 +25,8 @@ export function present(e: Expr, ranges: SymbolRanges): Expr {
   const t = tidy(e, { ranges });
   const s = simplify(e, { ranges });
   const candidates = [t, completeSquares(t), completeSquares(joinLogs(t, ranges)), completeSquares(joinLogs(s, ranges))];
+  const e2 = splitExps(s, ranges);
+  if (e2 !== s) candidates.push(e2, tidy(e2, { ranges }));
   // Terms split into logs and the rest, the rest tidied on its own.
   if (s.kind === 'add') {
     const isLog = (x: Expr): boolean => x.kind === 'call' && x.fn === 'log' || (x.kind === 'mul' && x.factors.length === 2 && x.factors[0]!.kind === 'num' && x.factors[1]!.kind === 'call' && x.factors[1]!.fn === 'log');
@@ -100,4 +104,25 @@ function oneSquare(terms: readonly Expr[]): Expr | undefined {
     }
   }
   return undefined;
+}
+
+/** exp(Σ c_i log u_i + r) → Π u_i^c_i · exp(r) with u_i > 0, r tidied and its squares completed. */
+export function splitExps(e: Expr, ranges: SymbolRanges): Expr {
+  const memo = new Map();
+  const positive = (x: Expr): boolean => isPositive(rangeOf(x, ranges, memo));
+  return mapBottomUp(e, (_node, r) => {
+    if (r.kind !== 'call' || r.fn !== 'exp') return r;
+    const arg = r.args[0]!;
+    const terms = arg.kind === 'add' ? arg.terms : [arg];
+    const powers: Expr[] = [];
+    const rest: Expr[] = [];
+    for (const t of terms) {
+      const [c, f] = t.kind === 'mul' && t.factors.length === 2 && t.factors[0]!.kind === 'num' ? [t.factors[0]!, t.factors[1]!] : [num(1), t];
+      if (f.kind === 'call' && f.fn === 'log' && positive(f.args[0]!)) powers.push(pow(f.args[0]!, c));
+      else rest.push(t);
+    }
+    if (powers.length === 0) return r;
+    const r2 = completeSquares(tidy(add(...rest), { ranges }));
+    return mul(...powers, call('exp', [r2]));
+  });
 }
