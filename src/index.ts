@@ -33,3 +33,6 @@ export { expfamily, solveSystem, type ExpFamilyResult, type ExponentialFamily, t
 export { reparam, parseSubstitutions, type ReparamResult, type ReparamOptions, type Substitution, type NewParameter, type MapCheck, type Agreement } from './stats/reparam';
 export { jeffreys, transformKernel, type JeffreysResult, type JeffreysOptions, type PriorFactor, type Normaliser } from './stats/jeffreys';
 export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, determinantNumeric, inverseNumeric, type CrbResult, type CrbOptions, type CrbTarget } from './stats/crb';
+export { fit, type FitResult, type FitOptions, type FitStatus, type FitTests, type TestResult, type FitData, type ParamValues, type RowLabel } from './stats/fit';
+export { fitToJSON, fitLatex, fitText, type FitJSON } from './stats/fitreport';
+export { chiSquareSurvival, normalQuantile, gammaQ } from './numeric/special';
