@@ -134,6 +134,23 @@ function handWrittenGammaFisher(n, alpha, beta, seed) {
   return [a11 / n, a12 / n, a22 / n, q11, q12, q22];
 }
 
+// The statistics verbs (expfamily, reparam, jeffreys, crb), warm. Baseline: the Fisher matrix of
+// the same model by the ladder, which each of them computes first: the ratio is the cost of the
+// statistics on top of it (separation, solving for θ(η), determinants and inverses, properness).
+{
+  const S = [
+    ['stats-expfamily-normal', 'expfamily of Normal(mu, sigma): η, T, A(θ), A(η), E[T], Cov[T], its inverse, Jᵀ Cov J', 'x ~ Normal(mu, sigma)', (m) => fl.expfamily(m)],
+    ['stats-reparam-odds', "reparam of Binomial(n, theta) by theta = phi/(1+phi), with Jᵀ F J checked", 'const n = 10; x ~ Binomial(n, theta)', (m) => fl.reparam(m, 'theta = phi/(1+phi)')],
+    ['stats-jeffreys-categorical', 'Jeffreys prior of Categorical(p1, p2): Dirichlet(1/2, 1/2, 1/2), normalised', 'y1, y2 ~ Categorical(p1, p2)', (m) => fl.jeffreys(m)],
+    ['stats-crb-gamma', 'Cramér–Rao bound of Gamma(a, b) and of its mean a/b', 'x ~ Gamma(a, b)', (m) => fl.crb(m, { target: 'a/b' })],
+  ];
+  for (const [name, description, text, run] of S) {
+    const m = median(() => run(fl.parse(text)), { reps: 30, warm: 5 });
+    const b = median(() => fl.fisher(fl.parse(text)), { reps: 30, warm: 5 });
+    record(name, description, m, 'the ladder on the same model', b);
+  }
+}
+
 // Cold start of the CLI: a whole process, against `node -e 0` in the same run.
 const reps = Number(process.env.BENCH_PROCESS_REPS ?? 15);
 const cli = processMedian(['bin/fisherlab.js', 'hessian', 'x ~ Normal(mu, sigma)'], reps);
