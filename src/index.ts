@@ -33,6 +33,12 @@ export { expfamily, solveSystem, type ExpFamilyResult, type ExponentialFamily, t
 export { reparam, parseSubstitutions, type ReparamResult, type ReparamOptions, type Substitution, type NewParameter, type MapCheck, type Agreement } from './stats/reparam';
 export { jeffreys, transformKernel, type JeffreysResult, type JeffreysOptions, type PriorFactor, type Normaliser } from './stats/jeffreys';
 export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, determinantNumeric, inverseNumeric, type CrbResult, type CrbOptions, type CrbTarget } from './stats/crb';
+export { kl, klDivergence, type KLResult, type KLOptions, type KLDivergence, type DivergenceValue } from './geometry/kl';
+export { divergence, parseDivergence, describeDivergence, type Divergence, type DivergenceSpec, type DivergenceName, type DivergenceInfo } from './geometry/fdiv';
+export { checkLocalQuadratic, type LocalCheck, type LocalOptions, type LocalStep } from './geometry/local';
+export { fisherRaoDistance, fisherMetric, type DistanceResult, type DistanceOptions } from './geometry/distance';
+export { shoot, type Geodesic, type Metric, type ShootOptions } from './geometry/geodesic';
+export { pointPair, type PointPair } from './geometry/pair';
 export { fit, type FitResult, type FitOptions, type FitStatus, type FitTests, type TestResult, type FitData, type ParamValues, type RowLabel } from './stats/fit';
 export { fitToJSON, fitLatex, fitText, type FitJSON } from './stats/fitreport';
 export { chiSquareSurvival, normalQuantile, gammaQ } from './numeric/special';
