@@ -94,6 +94,8 @@ describe('expfamily: exponential families by structure, in any parameterisation'
     ['x ~ Geometric(p)', 'x', 'log(1 - p)', '(1 - p)/p'],
     ['const b = 2; x ~ Gumbel(mu, b)', 'exp(-x/b)', '-exp(mu/b)', 'exp(-mu/b)'],
     ['data x in {0,1}; param t; logp = log(sigmoid(t)^x*(1-sigmoid(t))^(1-x))', 'x', 'log(sigmoid(t)) - log(1 - sigmoid(t))', 'sigmoid(t)'],
+    // A function of a two-valued datum is the line through its two values.
+    ['data x in {0,1}; param t; logp = log(x*sigmoid(t) + (1-x)*(1-sigmoid(t)))', 'x', 'log(sigmoid(t)) - log(1 - sigmoid(t))', 'sigmoid(t)'],
   ])('%s: one statistic %s, η = %s, E[T] = %s (textbook means)', (text, t, eta, mean) => {
     const r = ef(text);
     expect(r.stats).toEqual([parseExpr(t)]);
@@ -110,6 +112,8 @@ describe('expfamily: exponential families by structure, in any parameterisation'
     const vm = ef('x ~ VonMises(mu, kappa)');
     expect(vm.stats).toEqual([parseExpr('cos(x)'), parseExpr('sin(x)')]);
     expect(vm.eta).toEqual([parseExpr('kappa*cos(mu)'), parseExpr('kappa*sin(mu)')]);
+    // The ladder has no closed form here; Jᵀ Cov[T] J = σ(t)(1 − σ(t)) agrees with its numeric rung.
+    expect(ef('data x in {0,1}; param t; logp = log(sigmoid(t)^x*(1-sigmoid(t))^(1-x))').agreesWithLadder).toBe(true);
     // Statistics with proportional natural parameters are merged (a minimal representation).
     // N(−1, 1/t): −t(x + 1)²/2 gives x² and x the coefficients −t/2 and −t, so T = x² + 2x.
     const merged = ef('data x in real; param t in positive; logp = -t*(x + 1)^2/2 + log(t)/2 - log(2*pi)/2');

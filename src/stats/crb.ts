@@ -186,11 +186,6 @@ export function inverse(a: Matrix, options: InverseOptions = {}): Expr[][] | und
   return out;
 }
 
-/** The product of two symbolic matrices (entries simplified). */
-export function matmul(a: Matrix, b: Matrix, ranges?: SymbolRanges): Expr[][] {
-  return a.map((row) => b[0]!.map((_, j) => finalise(add(...row.map((x, k) => mul(x, b[k]![j]!))), ranges)));
-}
-
 /** The transpose. */
 export const transpose = <T>(a: ReadonlyArray<ReadonlyArray<T>>): T[][] => (a.length === 0 ? [] : a[0]!.map((_, j) => a.map((r) => r[j]!)));
 

@@ -33,7 +33,7 @@ import { constantValues, modelRanges } from '../fisher/derivatives';
 import { almostEverywhere, fisher, type FisherResult } from '../fisher/fisher';
 import { linearize, type Linear } from '../fisher/linearize';
 import { dataMoments } from '../fisher/moments';
-import { expectation } from '../fisher/numeric';
+import { expectation, numericFisher } from '../fisher/numeric';
 import { inside, parameterPoints, vanishesAt } from '../fisher/points';
 import { Rng } from '../numeric/random';
 import { congruence, finalise, inverse, inverseNumeric, transpose } from './crb';
@@ -229,7 +229,7 @@ export function expfamily(m: Model, options: ExpFamilyOptions = {}): ExpFamilyRe
   const fisherTheta = natural === null ? null : congruence(natural, jacobian, ranges);
 
   const ladder = fisher(m);
-  const agreesWithLadder = fisherTheta === null || !ladder.closedForm ? undefined : sameMatrix(fisherTheta, ladder.matrix as Expr[][], points);
+  const agreesWithLadder = fisherTheta === null ? undefined : ladder.closedForm ? sameMatrix(fisherTheta, ladder.matrix as Expr[][], points) : agreesNumerically(m, fisherTheta, points[0]!);
   if (agreesWithLadder === false) notes.push('Jᵀ Cov[T] J differs from the Fisher matrix of the ladder: please report this model');
 
   const result: ExponentialFamily = {
@@ -785,14 +785,24 @@ function sameMatrix(a: readonly (readonly Expr[])[], b: readonly (readonly Expr[
     row.every((e, j) => {
       const d = sub(e, b[i]![j]!);
       if (d === ZERO || rationalForm(d) === ZERO) return true;
-      return points.every((p) => {
-        const x = safeEval(e, p);
-        const y = safeEval(b[i]![j]!, p);
-        return Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
-      });
+      return points.every((p) => close(safeEval(e, p), safeEval(b[i]![j]!, p), 1e-9));
     }),
   );
 }
+
+/** Where the ladder has no closed form: Jᵀ Cov[T] J against its numeric rung at one point (undefined if that fails). */
+function agreesNumerically(m: Model, f: readonly (readonly Expr[])[], point: ReadonlyMap<string, number>): boolean | undefined {
+  try {
+    const num = fisher(m, { at: point, numeric: numericFisher }).value;
+    if (num === undefined) return undefined;
+    return f.every((row, i) => row.every((e, j) => close(safeEval(e, point), num[i]![j]!, 1e-7)));
+  } catch (e) {
+    if (e instanceof FisherError) return undefined;
+    throw e;
+  }
+}
+
+const close = (x: number, y: number, rel: number): boolean => Math.abs(x - y) <= rel * Math.max(1, Math.abs(x), Math.abs(y));
 
 function valuesAt(m: Model, r: ExponentialFamily, at: ReadonlyMap<string, number>): ExpFamilyValues {
   const env = new Map([...constantValues(m), ...at]);

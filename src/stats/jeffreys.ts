@@ -75,7 +75,7 @@ export interface JeffreysOptions {
  * @throws FisherError when the support depends on a parameter or F is singular (no prior).
  * @example
  * const j = jeffreys(parse('x ~ Bernoulli(p)'));
- * printExpr(j.kernel!); // '1/(sqrt(p)*sqrt(1 - p))'
+ * printExpr(j.kernel!); // '1/sqrt(p*(1 - p))'
  * j.name;               // 'Beta(1/2, 1/2)'
  * j.normaliser!.value;  // 3.14159… (π)
  */
