@@ -23,22 +23,15 @@ interface VerifyCliOptions {
 
 const KINDS = ['fisher', 'score', 'hessian', 'jeffreys', 'kl'] as const;
 
-const WHAT: Record<string, string> = { fisher: 'Fisher information', score: 'score', hessian: 'Hessian', jeffreys: 'Jeffreys prior (up to a constant factor)', kl: 'KL divergence' };
+const WHAT: Record<string, string> = { fisher: 'Fisher information', score: 'score', hessian: 'Hessian', jeffreys: 'Jeffreys prior', kl: 'KL divergence' };
 
 const point = (at: Record<string, number>): string => Object.entries(at).map(([k, v]) => `${k} = ${fmtNumber(v)}`).join(', ');
 
 function describe(c: Counterexample): string[] {
   const lines: string[] = [];
   const num = (x: number | null): string => (x === null ? 'undefined' : fmtNumber(x));
-  if (c.reason !== undefined) {
-    lines.push(`  fisherlab: no value: ${c.reason}`);
-    return lines;
-  }
   lines.push(`  claimed    ${num(c.claimed)}${c.exact !== undefined ? `  (exactly ${c.exact.claimed})` : ''}`);
   lines.push(`  fisherlab  ${num(c.expected)}${c.exact !== undefined ? `  (exactly ${c.exact.expected})` : ''}${c.error !== undefined ? `  ± ${c.error.toExponential(1)} (quadrature)` : ''}${c.expectedExpr !== null ? `, from ${c.expectedExpr}` : ''}`);
-  if (c.reference !== undefined) {
-    lines.push(`  (the constant factor is fixed at ${point(c.reference.at)}, where the claim is ${fmtNumber(c.reference.claimed)} and fisherlab's kernel ${fmtNumber(c.reference.engine)}; a claim up to a constant must keep that ratio everywhere)`);
-  }
   return lines;
 }
 
@@ -58,6 +51,16 @@ function report(r: VerifyResult, json: boolean | undefined): number {
     return 1;
   }
   const c = r.counterexample!;
+  if (c.reason !== undefined) {
+    print(`not equal: fisherlab finds no ${what} for this model: ${c.reason}`);
+    return 1;
+  }
+  if (c.reference !== undefined) {
+    print(`not equal: the claimed ${what} is not proportional to fisherlab's${c.expectedExpr !== null ? ` ${c.expectedExpr}` : ''}`);
+    print(`  the constant factor fixed at ${point(c.reference.at)}, where the claim is ${fmtNumber(c.reference.claimed)} and fisherlab's ${fmtNumber(c.reference.engine)}:`);
+    print(`  at ${point(c.at)} the claim is ${c.claimed === null ? 'undefined' : fmtNumber(c.claimed)}, fisherlab's times that factor ${c.expected === null ? 'undefined' : fmtNumber(c.expected)}`);
+    return 1;
+  }
   const entry = c.entry.length > 0 ? ` (entry ${c.entry.join(', ')})` : '';
   print(`not equal: the claimed ${what} differs from fisherlab's at ${point(c.at)}${entry}`);
   for (const l of describe(c)) print(l);
