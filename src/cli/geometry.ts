@@ -231,7 +231,7 @@ function runDistance(modelArg: string, o: DistanceOptions): number {
     return 0;
   }
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-  const pairText = (latex: boolean): string => `${density(m, r.first, latex)}, ${density(m, r.second, latex)}`;
+  const pairText = (latex: boolean): string => `${density(m, r.first, latex)}${latex ? ', ' : ' and '}${density(m, r.second, latex)}`;
   const at = points === undefined ? '' : [...r.params.map((p, i) => `${r.first[i]} = ${points.from.get(p)}`), ...r.params.map((p, i) => `${r.second[i]} = ${points.to.get(p)}`)].join(', ');
   if (o.latex) {
     const lhs = `d_{\\mathrm{FR}}\\left(${pairText(true)}\\right)`;
