@@ -74,7 +74,7 @@ function reportDerivation(r: DerivationReport, json: boolean | undefined): numbe
   }
   for (const s of r.steps) print(`line ${String(s.line).padEnd(4)} ${s.ok ? 'ok  ' : 'FAIL'} ${s.text}${s.ok && s.method !== '' ? `   # ${s.method}` : ''}`);
   if (r.equal) {
-    print(`# every step follows (${r.steps.length} checked)`);
+    print(`# every step follows (${r.steps.length} lines checked)`);
     return 0;
   }
   const f = r.failure!;
