@@ -2,8 +2,13 @@
 // the scalar view (symbolic closed forms, printing and LaTeX of components), the vector view's
 // reverse mode against finite differences and the symbolic derivatives, data sets and the Fisher
 // matrices of a data set against direct sums and published closed forms.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import katex from 'katex';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main';
 import { dataSet, type DataSet } from '../src/ad/dataset';
 import { linearStructure } from '../src/ad/linear';
 import { vectorEngine } from '../src/ad/vector';
@@ -472,4 +477,96 @@ describe('property: vector reverse mode equals the scalar expansion', () => {
       { numRuns: 30, seed: 20240611 },
     );
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The command line with --data.
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((x: string | Uint8Array) => {
+    err += String(x);
+    return true;
+  });
+  try {
+    const code = main(argv, (x) => {
+      out += `${x}\n`;
+    });
+    if (typeof code !== 'number') throw new Error('asynchronous verb');
+    return { code, out, err };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('fisherlab score|hessian|fisher --data', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fisherlab-vector-'));
+  const csv = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const model = LOGISTIC(3);
+  const rows = [
+    [1, 0.5, 1, -1],
+    [0, -1, 2, 0.3],
+    [1, 0.2, 0.1, 0.7],
+    [0, 1.5, -0.4, 0.2],
+  ];
+  const file = csv('logit.csv', `y,z[1],z[2],z[3],ignored\n${rows.map((r) => `${r.join(',')},x`).join('\n')}\n`);
+  const beta = [0.5, -0.25, 1];
+  // The direct sums: Σ (y − σ(η)) z and −Σ σ(η)(1 − σ(η)) z zᵀ.
+  const eta = rows.map((r) => r.slice(1).reduce((s, z, k) => s + z * beta[k]!, 0));
+  const wantScore = [0, 1, 2].map((k) => rows.reduce((s, r, i) => s + (r[0]! - sigmoid(eta[i]!)) * r[k + 1]!, 0));
+  const wantHessian = [0, 1, 2].map((j) => [0, 1, 2].map((k) => -rows.reduce((s, r, i) => s + sigmoid(eta[i]!) * (1 - sigmoid(eta[i]!)) * r[j + 1]! * r[k + 1]!, 0)));
+
+  it('score --json: the total over the rows, the same for every engine', () => {
+    for (const mode of ['reverse', 'symbolic', 'forward']) {
+      const r = cli('score', model, '--data', file, '--at', 'beta=[0.5, -0.25, 1]', '--mode', mode, '--json');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j).toMatchObject({ params: ['beta[1]', 'beta[2]', 'beta[3]'], rows: 4, mode });
+      j.score.forEach((x: number, k: number) => expect(x).toBeCloseTo(wantScore[k]!, 12));
+      expect(j.hessian).toBeUndefined();
+    }
+  });
+
+  it('hessian: text, JSON and KaTeX-ready LaTeX', () => {
+    const text = cli('hessian', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^# Hessian of the log-likelihood of 4 rows of .*logit\.csv, in the order \(beta\[1\.\.3\]\)\n# engine: reverse: linear predictors/);
+    const j = JSON.parse(cli('hessian', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]', '--json').out);
+    j.hessian.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(wantHessian[a]![b]!, 12)));
+    const latex = cli('hessian', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]', '--latex').out.split('\n')[0]!;
+    expect(latex).toMatch(/^\\sum_\{i=1\}\^\{4\} \\nabla\^\{2\}_\{\\beta\} \\log p\(y_i, z_i \\mid \\beta\) = \\begin\{pmatrix\}/);
+    expect(() => katex.renderToString(latex, { throwOnError: true })).not.toThrow();
+  });
+
+  it('fisher --data: empirical, observed and expected information of a vector model', () => {
+    const j = JSON.parse(cli('fisher', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]', '--json').out);
+    expect(j.rows).toBe(4);
+    // The canonical link: observed = expected = −H/n.
+    j.expected.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
+    j.observed.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
+  });
+
+  const bad: Array<[string[], RegExp]> = [
+    [['--data', csv('missing.csv', 'y,z[1],z[2]\n1,0.5,1\n'), '--at', 'beta=0'], /has no column 'z\[3\]' .*a vector z in real\[3\] is the columns z\[1\], \.\.\., z\[3\]/],
+    [['--data', csv('text.csv', 'y,z[1],z[2],z[3]\n1,0.5,1,2\n0,abc,1,2\n'), '--at', 'beta=0'], /text\.csv, row 3, column 'z\[1\]': 'abc' is not a number/],
+    [['--data', csv('support.csv', 'y,z[1],z[2],z[3]\n1,0.5,1,2\n2,0.5,1,2\n'), '--at', 'beta=0'], /support\.csv, row 3, y = 2: y takes the values 0, 1/],
+    [['--data', file], /--data needs --at with the parameter values \(e\.g\. --at beta=0\)/],
+    [['--data', file, '--at', 'beta=[1,2]'], /--at beta: 2 values for a vector of length 3/],
+    [['--data', file, '--at', 'beta=0,z=1'], /with --data the values of the covariates come from the file/],
+    [['--data', file, '--at', 'beta=0', '--mode', 'fast'], /Allowed choices are symbolic, forward, reverse/],
+    [['--data', join(dir, 'none.csv'), '--at', 'beta=0'], /cannot read the data file/],
+  ];
+  for (const [args, message] of bad) {
+    it(`exits 2 with one message: ${args.slice(2).join(' ') || args.join(' ')}`.slice(0, 90), () => {
+      const r = cli('score', model, ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/at .*\.ts:\d+/);
+    });
+  }
 });

@@ -64,12 +64,13 @@ const isArrayLike = (x: unknown): x is ArrayLike<unknown> => x !== null && typeo
  * @example
  * const m = parse('given z in real[2]; param b in real[2]; y ~ Bernoulli(sigmoid(dot(z, b)))');
  * dataSet(m, [{ y: 1, z: [0.5, 1] }, { y: 0, z: [-1, 2] }]).columns.get('z'); // Float64Array [0.5, 1, -1, 2]
+ * @param options.rowLabel how messages name row r (default `row r+1`; the CLI names the file and line)
  * @throws FisherError naming missing columns, and the row and column of a value outside its support.
  */
-export function dataSet(m: Model, source: DataSource): DataSet {
+export function dataSet(m: Model, source: DataSource, options: { rowLabel?: (row: number) => string } = {}): DataSet {
   const inputs = rowInputs(m);
   const data = Array.isArray(source) ? fromRows(inputs, source as ReadonlyArray<Readonly<Record<string, number | ArrayLike<number>>>>) : fromColumns(inputs, source as Readonly<Record<string, ColumnSource>> | ReadonlyMap<string, ColumnSource>);
-  checkSupports(m, data);
+  checkSupports(m, data, options.rowLabel ?? ((r) => `row ${r + 1}`));
   return data;
 }
 
@@ -150,7 +151,7 @@ function missingError(inputs: readonly RowInput[], missing: readonly string[], r
   return new FisherError('bad-value', `${where} has no value for ${missing.join(', ')}${hint}`);
 }
 
-function checkSupports(m: Model, data: DataSet): void {
+function checkSupports(m: Model, data: DataSet, rowLabel: (row: number) => string): void {
   const consts = new Map([...m.constants].map(([name, c]) => [name, c.value]));
   for (const input of data.inputs) {
     const test = supportTest(input.decls[0]!, consts);
@@ -160,7 +161,7 @@ function checkSupports(m: Model, data: DataSet): void {
       const why = test(col[i]!);
       if (why !== undefined) {
         const name = input.length === 0 ? input.name : componentName(input.name, (i % L) + 1);
-        throw new FisherError('bad-value', `row ${Math.floor(i / L) + 1}, ${name} = ${col[i]}: ${name} ${why}`);
+        throw new FisherError('bad-value', `${rowLabel(Math.floor(i / L))}, ${name} = ${col[i]}: ${name} ${why}`);
       }
     }
   }

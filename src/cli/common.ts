@@ -9,11 +9,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { FisherError } from '../expr/errors';
 import { evaluate } from '../expr/evaluate';
 import { symbols, type Expr } from '../expr/expr';
-import { contains, formatInterval } from '../expr/interval';
 import { latexName } from '../expr/latex';
+import { columnNames, dataSet, rowInputs, type DataSet } from '../ad/dataset';
 import { constantValues } from '../fisher/derivatives';
-import type { Model } from '../lang/model';
+import { displayNames, supportTest, type Declaration, type Model } from '../lang/model';
 import { parse, parseExpr, suggest } from '../lang/parse';
+import { splitComponent } from '../lang/vnode';
 
 let out: (s: string) => void = (s) => process.stdout.write(`${s}\n`);
 /** Print one line (or several) to the verb's output. */
@@ -60,37 +61,66 @@ export function loadModel(arg: string): Model {
   }
 }
 
-/** Parse `--at mu=0.3,sigma=1.7` into values, checked against the model's declarations. */
+/** Split `a=1, b=[1, 2], c=lbeta(1, 2)` at the commas and semicolons outside brackets. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth = Math.max(0, depth - 1);
+    else if ((c === ',' || c === ';') && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** One `--at` value: an expression of numbers and constants, inside the declaration's support. */
+function atValue(decl: Declaration, valueText: string, consts: ReadonlyMap<string, number>, label = decl.name): number {
+  let value: number;
+  try {
+    value = evaluate(parseExpr(valueText), consts);
+  } catch {
+    throw new FisherError('bad-value', `--at ${label}=${valueText}: not a number`);
+  }
+  if (!Number.isFinite(value)) throw new FisherError('bad-value', `--at ${label}=${valueText}: not a finite number`);
+  const why = supportTest(decl, consts)(value);
+  if (why !== undefined) throw new FisherError('bad-value', `--at ${label}=${valueText}: ${decl.name} ${why}`);
+  return value;
+}
+
+/**
+ * Parse `--at mu=0.3,sigma=1.7` into values, checked against the model's declarations. A vector
+ * takes a list, `beta=[0.1, -0.2, 0.3]`, or one value for every component, `beta=0`; a component
+ * is named as `beta[2]=0.5`.
+ */
 export function parseAt(m: Model, text: string): Map<string, number> {
   const out = new Map<string, number>();
   const consts = constantValues(m);
-  for (const part of text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of splitTopLevel(text)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new FisherError('bad-option', `--at expects name=value pairs separated by commas, got '${part}'`);
     const name = part.slice(0, eq).trim();
     const valueText = part.slice(eq + 1).trim();
+    const vector = m.vectors.get(name);
+    if (vector !== undefined) {
+      const list = /^\[([^]*)\]$/.exec(valueText);
+      const texts = list === null ? vector.components.map(() => valueText) : splitTopLevel(list[1]!);
+      if (texts.length !== vector.length) throw new FisherError('bad-value', `--at ${name}: ${texts.length} value${texts.length === 1 ? '' : 's'} for a vector of length ${vector.length}`);
+      vector.components.forEach((c, k) => out.set(c.name, atValue(c, texts[k]!, consts, c.name)));
+      continue;
+    }
     const decl = m.symbols.get(name);
     if (decl === undefined || decl.role === 'const') {
-      const known = [...m.symbols.values()].filter((d) => d.role !== 'const').map((d) => d.name);
+      const known = displayNames(m, [...m.symbols.values()].filter((d) => d.role !== 'const'));
       const what = decl?.role === 'const' ? `'${name}' is a constant of the model (its value is fixed in the model text)` : `--at names '${name}', which the model does not declare${suggest(name, known)}`;
       throw new FisherError('bad-option', `${what}; the model's parameters and data are: ${known.join(', ')}`);
     }
-    let value: number;
-    try {
-      value = evaluate(parseExpr(valueText), consts);
-    } catch {
-      throw new FisherError('bad-value', `--at ${name}=${valueText}: not a number`);
-    }
-    if (!Number.isFinite(value)) throw new FisherError('bad-value', `--at ${name}=${valueText}: not a finite number`);
-    if (!contains(decl.range, value)) {
-      throw new FisherError('bad-value', `--at ${name}=${valueText}: ${name} must lie in ${decl.label === 'real' ? formatInterval(decl.range) : decl.label}`);
-    }
-    if (decl.support.kind === 'integers' && !Number.isInteger(value)) throw new FisherError('bad-value', `--at ${name}=${valueText}: ${name} takes whole values`);
-    if (decl.support.kind === 'set') {
-      const allowed = decl.support.values.map((v) => evaluate(v, consts));
-      if (!allowed.includes(value)) throw new FisherError('bad-value', `--at ${name}=${valueText}: ${name} takes the values ${allowed.join(', ')}`);
-    }
-    out.set(name, value);
+    out.set(name, atValue(decl, valueText, consts));
   }
   return out;
 }
@@ -109,17 +139,45 @@ export function requireValues(m: Model, es: readonly Expr[], at: ReadonlyMap<str
 }
 
 export const fmtNumber = (x: number): string => (Number.isFinite(x) ? `${Number(x.toPrecision(12))}` : `${x}`);
-export const fmtPoint = (at: ReadonlyMap<string, number>): string => [...at].map(([k, v]) => `${k} = ${v}`).join(', ');
+/** `mu = 0.3, beta = [0.1, 0.2]`: the components of a vector, in order from [1], as one list. */
+export function fmtPoint(at: ReadonlyMap<string, number>): string {
+  const parts: string[] = [];
+  let vector: { name: string; values: number[] } | undefined;
+  const flush = (): void => {
+    if (vector !== undefined) parts.push(`${vector.name} = [${vector.values.join(', ')}]`);
+    vector = undefined;
+  };
+  for (const [k, v] of at) {
+    const c = splitComponent(k);
+    if (c !== undefined && vector?.name === c[0] && c[1] === vector.values.length + 1) vector.values.push(v);
+    else if (c !== undefined && c[1] === 1) {
+      flush();
+      vector = { name: c[0], values: [v] };
+    } else {
+      flush();
+      parts.push(`${k} = ${v}`);
+    }
+  }
+  flush();
+  return parts.join(', ');
+}
+
+/** The parameters in the order of results, a vector's components as a range: `beta[1..100], sigma`. */
+export function paramOrder(m: Model): string {
+  return displayNames(m, m.params)
+    .map((n) => (m.vectors.has(n) ? `${n}[1..${m.vectors.get(n)!.length}]` : n))
+    .join(', ');
+}
 
 export function header(m: Model, what: string): string {
-  const ps = m.params.map((p) => p.name).join(', ');
-  const ds = [...m.data, ...m.givens].map((d) => d.name).join(', ');
-  return `# ${what} of log p(${ds}${ds === '' ? '' : ' | '}${ps}), in the order (${ps})`;
+  const ps = displayNames(m, m.params).join(', ');
+  const ds = displayNames(m, [...m.data, ...m.givens]).join(', ');
+  return `# ${what} of log p(${ds}${ds === '' ? '' : ' | '}${ps}), in the order (${paramOrder(m)})`;
 }
 
 export function latexEquation(m: Model, lhs: string, body: string): string {
-  const ps = m.params.map((p) => latexName(p.name)).join(', ');
-  const ds = [...m.data, ...m.givens].map((d) => latexName(d.name)).join(', ');
+  const ps = displayNames(m, m.params).map(latexName).join(', ');
+  const ds = displayNames(m, [...m.data, ...m.givens]).map(latexName).join(', ');
   return `${lhs} \\log p(${ds}${ds === '' ? '' : ' \\mid '}${ps}) = ${body}`;
 }
 
@@ -135,32 +193,79 @@ export function positiveInteger(text: string | undefined, what: string, fallback
   return v;
 }
 
-export function readCsv(path: string, m: Model): Array<Map<string, number>> {
+/**
+ * Read a CSV data set (a header row naming the columns) for a model: one Float64Array per data
+ * symbol and covariate, a vector `z in real[d]` as the columns `z[1]`, ..., `z[d]`. Extra columns
+ * are ignored; a missing column or a cell that is not a number is an error naming it.
+ */
+export function readCsvColumns(path: string, m: Model): Record<string, Float64Array> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     throw new FisherError('io', `cannot read the data file ${path}`);
   }
-  let records: Record<string, string>[];
+  let records: string[][];
   try {
-    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    records = parseCsv(text, { skip_empty_lines: true, trim: true }) as string[][];
   } catch (e) {
     throw new FisherError('io', `${path} is not a CSV file with a header row: ${(e as Error).message}`);
   }
-  const need = [...m.data, ...m.givens].map((d) => d.name);
-  const header = records.length > 0 ? Object.keys(records[0]!) : [];
-  const missing = need.filter((n) => !header.includes(n));
-  if (missing.length > 0) throw new FisherError('io', `${path} has no column ${missing.map((x) => `'${x}'`).join(', ')} (its header: ${header.join(', ')})`);
-  return records.map((rec, i) =>
-    new Map(
-      need.map((name) => {
-        const v = Number(rec[name]);
-        if (rec[name] === '' || !Number.isFinite(v)) throw new FisherError('io', `${path}, row ${i + 2}, column '${name}': '${rec[name]}' is not a number`);
-        return [name, v];
-      }),
-    ),
-  );
+  const header = records[0] ?? [];
+  const column = new Map(header.map((h, i) => [h, i]));
+  const inputs = rowInputs(m);
+  const need = inputs.flatMap(columnNames);
+  const missing = need.filter((n) => !column.has(n));
+  if (missing.length > 0) {
+    const vectors = inputs.filter((i) => i.length > 0 && columnNames(i).some((c) => missing.includes(c)));
+    const hint = vectors.length > 0 ? `; a vector ${vectors[0]!.name} in ${vectors[0]!.decls[0]!.label}[${vectors[0]!.length}] is the columns ${vectors[0]!.name}[1], ..., ${vectors[0]!.name}[${vectors[0]!.length}]` : '';
+    const shown = missing.length > 6 ? [...missing.slice(0, 5), `... (${missing.length} in all)`] : missing;
+    throw new FisherError('io', `${path} has no column ${shown.map((x) => (x.startsWith('...') ? x : `'${x}'`)).join(', ')} (its header: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''})${hint}`);
+  }
+  const rows = records.length - 1;
+  const out: Record<string, Float64Array> = {};
+  for (const name of need) {
+    const j = column.get(name)!;
+    const col = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const cell = records[r + 1]![j];
+      const v = Number(cell);
+      if (cell === undefined || cell === '' || !Number.isFinite(v)) throw new FisherError('io', `${path}, row ${r + 2}, column '${name}': '${cell ?? ''}' is not a number`);
+      col[r] = v;
+    }
+    out[name] = col;
+  }
+  return out;
+}
+
+/** A CSV data set for the vector engine: columns read by `readCsvColumns`, values checked against the supports. */
+export function readDataSet(path: string, m: Model): DataSet {
+  return dataSet(m, readCsvColumns(path, m), { rowLabel: (r) => `${path}, row ${r + 2}` });
+}
+
+/** A CSV data set as rows of values by name (see `readCsvColumns`). */
+export function readCsv(path: string, m: Model): Array<Map<string, number>> {
+  const cols = Object.entries(readCsvColumns(path, m));
+  const rows = cols[0]?.[1].length ?? 0;
+  return Array.from({ length: rows }, (_, r) => new Map(cols.map(([name, c]) => [name, c[r]!])));
+}
+
+/**
+ * `--at` beside `--data`: parameter values only, every parameter given (the data and covariates
+ * come from the file).
+ */
+export function parseDataAt(m: Model, text: string): Map<string, number> {
+  const at = parseAt(m, text);
+  for (const name of at.keys()) {
+    const d = m.symbols.get(name)!;
+    if (d.role !== 'param') throw new FisherError('bad-option', `--at ${name}: with --data the values of the ${d.role === 'data' ? 'data' : 'covariates'} come from the file; give parameter values only`);
+  }
+  const missing = m.params.filter((p) => !at.has(p.name));
+  if (missing.length > 0) {
+    const names = displayNames(m, missing);
+    throw new FisherError('bad-option', `--at needs a value for ${names.join(', ')} (e.g. --at ${names.map((n) => `${n}=${m.vectors.has(n) ? '0' : '1'}`).join(',')})`);
+  }
+  return at;
 }
 
 /** `--at` for the Fisher matrix: parameters (and covariates) only, since it is an expectation over the data. */

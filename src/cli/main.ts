@@ -13,13 +13,14 @@ import { printExpr, printMatrix } from '../expr/print';
 import { FAMILIES } from '../families/index';
 import { evaluateAt, hessian, score } from '../fisher/derivatives';
 import { fisher } from '../fisher/fisher';
-import { empiricalFisher } from '../fisher/empirical';
+import { empiricalFisher, logLikelihood, type LikelihoodMode } from '../fisher/empirical';
 import { monteCarloFisher, type McEstimator } from '../fisher/montecarlo';
 import { fisherLatex, fisherToJSON, toJSON } from '../fisher/json';
 import { checkFisher } from '../fisher/check';
 import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
 import { parallelMonteCarlo } from './parallel';
+import { MODES, parseMode, runOnData, type DerivativeCliOptions } from './likelihood';
 import { registerDerive } from './derive';
 import { registerVerify } from './verify';
 import { registerGeometry } from './geometry';
@@ -33,11 +34,13 @@ import {
   header,
   latexEquation,
   loadModel,
+  paramOrder,
   parseAt,
+  parseDataAt,
   parseParamsAt,
   positiveInteger,
   print,
-  readCsv,
+  readDataSet,
   readModelArgument,
   requireValues,
   setWriter,
@@ -48,8 +51,17 @@ import {
 
 const VERSION = '0.1.0';
 
-function runScore(modelArg: string, o: OutputOptions): void {
+/** Values at a point by the engine `--mode` names (a data set of one row), or from the formulas. */
+function valuesAt(m: Model, at: ReadonlyMap<string, number>, mode: LikelihoodMode | undefined, what: 'score' | 'hessian', formulas: () => number[][]): number[][] {
+  if (mode === undefined) return formulas();
+  const r = logLikelihood(m, [at], at, { mode, hessian: what === 'hessian' });
+  return what === 'score' ? [[...r.score]] : r.hessian!.map((row) => [...row]);
+}
+
+function runScore(modelArg: string, o: DerivativeCliOptions): void {
   const m = loadModel(modelArg);
+  if (o.data !== undefined) return runOnData(m, o, 'score');
+  const mode = parseMode(o.mode);
   const s = score(m);
   const at = o.at === undefined ? undefined : parseAt(m, o.at);
   if (at !== undefined) requireValues(m, s, at, 'score');
@@ -69,14 +81,16 @@ function runScore(modelArg: string, o: OutputOptions): void {
     print(`[${s.map(printExpr).join(',\n ')}]`);
   }
   if (at !== undefined) {
-    const v = evaluateAt(m, s, at);
+    const v = valuesAt(m, at, mode, 'score', () => [evaluateAt(m, s, at)])[0]!;
     if (o.latex) print(`% at ${fmtPoint(at)}: (${v.map(fmtNumber).join(', ')})`);
     else print(`# at ${fmtPoint(at)}\n[${v.map(fmtNumber).join(', ')}]`);
   }
 }
 
-function runHessian(modelArg: string, o: OutputOptions): void {
+function runHessian(modelArg: string, o: DerivativeCliOptions): void {
   const m = loadModel(modelArg);
+  if (o.data !== undefined) return runOnData(m, o, 'hessian');
+  const mode = parseMode(o.mode);
   const h = hessian(m);
   const at = o.at === undefined ? undefined : parseAt(m, o.at);
   if (at !== undefined) requireValues(m, h.flat(), at, 'Hessian');
@@ -95,7 +109,7 @@ function runHessian(modelArg: string, o: OutputOptions): void {
     print(printMatrix(h, true));
   }
   if (at !== undefined) {
-    const rows = h.map((r) => evaluateAt(m, r, at).map(fmtNumber));
+    const rows = valuesAt(m, at, mode, 'hessian', () => h.map((r) => evaluateAt(m, r, at))).map((r) => r.map(fmtNumber));
     if (o.latex) print(`% at ${fmtPoint(at)}: [${rows.map((r) => `[${r.join(', ')}]`).join(', ')}]`);
     else print(`# at ${fmtPoint(at)}\n[${rows.map((r) => `[${r.join(', ')}]`).join(',\n ')}]`);
   }
@@ -159,18 +173,18 @@ async function runMonteCarlo(m: Model, source: string, o: FisherCliOptions): Pro
 /** The empirical Fisher information of a data set: the mean of s sᵀ over its rows, at θ. */
 function runEmpirical(m: Model, o: FisherCliOptions): number {
   if (o.at === undefined) throw new FisherError('bad-option', '--data needs --at with the parameter values');
-  const at = parseParamsAt(m, o.at);
-  const rows = readCsv(o.data!, m);
-  const r = empiricalFisher(m, rows, at);
+  const at = parseDataAt(m, o.at);
+  const r = empiricalFisher(m, readDataSet(o.data!, m), at);
   if (o.json) {
-    print(JSON.stringify({ params: r.params, method: 'empirical', quantity: 'empirical Fisher information: mean of score outer products over the data set', rows: r.rows, value: r.value, stderr: r.stderr, observed: r.observed }, null, 2));
+    print(JSON.stringify({ params: r.params, method: 'empirical', quantity: 'empirical Fisher information: mean of score outer products over the data set', rows: r.rows, value: r.value, stderr: r.stderr, observed: r.observed, expected: r.expected }, null, 2));
     return 0;
   }
-  print(`# empirical Fisher information (mean of s sᵀ over ${r.rows} rows of ${o.data}), in the order (${r.params.join(', ')}); not the expected information`);
+  print(`# empirical Fisher information (mean of s sᵀ over ${r.rows} rows of ${o.data}), in the order (${paramOrder(m)}); not the expected information`);
   print(`# at ${fmtPoint(at)}`);
   print(`[${r.value.map((row) => `[${row.map(fmtNumber).join(', ')}]`).join(',\n ')}]`);
   print(`# standard error: [${r.stderr.map((row) => `[${row.map((x) => x.toExponential(2)).join(', ')}]`).join(', ')}]`);
   if (r.observed !== null) print(`# observed information (mean of −H over the rows): [${r.observed.map((row) => `[${row.map(fmtNumber).join(', ')}]`).join(', ')}]`);
+  if (r.expected !== null) print(`# expected information given the rows' covariates (mean of I(θ | row)): [${r.expected.map((row) => `[${row.map(fmtNumber).join(', ')}]`).join(', ')}]`);
   return 0;
 }
 
@@ -246,10 +260,12 @@ function program(): Command {
       .argument('<model>', 'the model text, or a file holding it')
       .addOption(new Option('--latex', 'print LaTeX (KaTeX-ready) instead of text').conflicts('json'))
       .option('--json', 'print one JSON object: {"params", "data", "score", "hessian", "warnings", "value"}')
-      .option('--at <values>', 'evaluate at a point: parameters and data, e.g. --at x=1.3,mu=0.3,sigma=1.7')
+      .option('--at <values>', 'evaluate at a point: parameters and data, e.g. --at x=1.3,mu=0.3,sigma=1.7 (a vector as beta=[0.1,0.2] or beta=0)')
+      .option('--data <file.csv>', 'the total over a data set (a CSV whose header names the data and covariates; a vector z as z[1], z[2], ...), at the parameter values of --at')
+      .addOption(new Option('--mode <engine>', 'the engine of the numbers: symbolic (compiled derivatives), forward or reverse (default: the fastest that applies)').choices([...MODES]))
       .addHelpText('after', `\n${MODEL_HELP}`);
-  common(p.command('score').description('the score: gradient of log p with respect to the parameters')).action((m: string, o: OutputOptions) => runScore(m, o));
-  common(p.command('hessian').description('the Hessian: second derivatives of log p in the parameters')).action((m: string, o: OutputOptions) => runHessian(m, o));
+  common(p.command('score').description('the score: gradient of log p with respect to the parameters')).action((m: string, o: DerivativeCliOptions) => runScore(m, o));
+  common(p.command('hessian').description('the Hessian: second derivatives of log p in the parameters')).action((m: string, o: DerivativeCliOptions) => runHessian(m, o));
   p.command('fisher')
     .description('the expected Fisher information of one observation: closed form by the method ladder, numeric with --at')
     .argument('<model>', 'the model text, or a file holding it')

@@ -121,7 +121,7 @@ export function displayNames(m: Model, decls: readonly Declaration[]): string[] 
  * @example supportTest(m.symbols.get('y')!, new Map())(2) // 'takes the values 0, 1'
  */
 export function supportTest(d: Declaration, constants: ReadonlyMap<string, number>): (v: number) => string | undefined {
-  const where = `must lie in ${d.label === 'real' || d.label.startsWith('{') ? formatInterval(d.range) : d.label}`;
+  const where = `must lie in ${d.label === 'real' ? formatInterval(d.range) : d.label}`;
   const allowed = d.support.kind === 'set' ? new Set(d.support.values.map((e) => evaluate(e, constants))) : undefined;
   const whole = d.support.kind === 'integers';
   return (v) => {
