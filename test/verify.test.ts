@@ -295,6 +295,18 @@ describe('derivation files', () => {
     return f;
   };
 
+  it('a checked fact stands for an expectation the engine has no closed form for', () => {
+    // E[log x] = log(lambda) - gamma/k for the Weibull (Johnson, Kotz & Balakrishnan 1994, ch. 21):
+    // the score identity does not determine it, so the fact is checked by quadrature, then used.
+    const text = 'x ~ Weibull(k, lambda)\nE[log(x)]\n  using E[log(x)] = log(lambda) - euler_gamma/k\nE[2*log(x) + 1]\n  = 2*log(lambda) - 2*euler_gamma/k + 1\n';
+    const r = checkDerivation(text);
+    expect(r.equal).toBe(true);
+    expect(r.steps.find((x) => x.line === 3)!.method).toContain('quadrature');
+    expect(r.steps.find((x) => x.line === 5)!.method).toContain('simplification');
+    const wrong = checkDerivation(text.replace('euler_gamma/k\n', 'euler_gamma/k^2\n'));
+    expect(wrong.failure!.line).toBe(3);
+  });
+
   it('a wrong fact is reported at its line, against the engine', () => {
     const r = checkDerivation('x ~ Poisson(lam)\nfisher[lam, lam]\n  = E[x/lam^2]\n  using E[x] = lam^2\n  = 1/lam\n');
     expect(r.equal).toBe(false);

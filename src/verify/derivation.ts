@@ -541,7 +541,8 @@ export function checkDerivation(text: string, options: { readonly seed?: number 
         steps.push({ line: it.line, text: lineText(it.line), kind: 'fact', ok: true, method: `fisherlab: ${engine.value.numeric.size === 0 ? `${printExpr(engine.value.expr)} (${engine.source})` : 'by quadrature'}` });
         continue;
       }
-      const value = (v as { value: Value }).value;
+      // Values were computed before any fact was checked; with facts established, again, so that they apply.
+      const value = c.facts.size > 0 ? c.value(it.seg) : (v as { value: Value }).value;
       if (it.kind === 'start' || prev === undefined) {
         steps.push({ line: it.line, text: lineText(it.line), kind: 'start', ok: true, method: '' });
         prev = { value, line: it.line };
