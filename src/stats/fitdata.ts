@@ -128,7 +128,7 @@ function describeSupport(d: Declaration, bound: (e: Parameters<typeof evaluate>[
   if (s.kind === 'set') return `{${s.values.map(bound).join(', ')}}`;
   if (s.kind === 'interval') {
     const text = formatInterval(iv(bound(s.lo), bound(s.hi), s.loOpen, s.hiOpen));
-    return d.label === text ? text : `${d.label} ${text}`;
+    return d.label.replace(/\s/g, '') === text.replace(/\s/g, '') ? text : `${d.label} ${text}`;
   }
   return 'the open simplex (each value in (0, 1))';
 }
