@@ -65,7 +65,7 @@ export function derive(m: Model, options: DeriveOptions = {}): Derivation {
   const r = fisher(m, { ...(options.at !== undefined ? { at: options.at } : {}), numeric: numericFisher });
   const steps: Step[] = [modelStep(m), scoreStep(m), secondStep(m, r)];
   steps.push(expectationStep(m, r));
-  steps.push(matrixStep(r));
+  steps.push(matrixStep(m, r));
   let prior: JeffreysResult | undefined;
   if (r.closedForm) {
     try {
@@ -237,7 +237,7 @@ function expectationStep(m: Model, r: FisherResult): Step {
     trace.scoreEquations.forEach((eq, i) => {
       rows.push({ lhs: '0', chain: [{ rel: '=', rhs: E(d1(ps[i]!)) }, { rel: '=', rhs: expectationLatex(eq) }] });
     });
-    if (facts.length > 0) rows.push({ lhs: '', chain: [{ rel: '', rhs: `\\Rightarrow \\quad ${facts.map(factLatex).join(', \\quad ')}`, note: [text('solved exactly')] }] });
+    if (facts.length > 0) rows.push({ lhs: '', chain: [{ rel: '', rhs: `\\Rightarrow \\quad ${facts.map(factLatex).join(', \\quad ')}`, note: [text('the score identity, solved exactly')] }] });
   }
   const partition = uniqueFacts(trace.entries).filter((f) => f.source !== 'score identity');
   if (partition.length > 0) {
@@ -246,7 +246,7 @@ function expectationStep(m: Model, r: FisherResult): Step {
     rows.push({ lhs: '', chain: [{ rel: '', rhs: partition.map(factLatex).join(', \\quad '), note: [text(fam)] }] });
   }
   const st = trace.standardisation;
-  if (st !== undefined) standardisationRows(m, r, prose, rows);
+  if (st !== undefined) standardisationRows(r, prose, rows);
   if (trace.shape !== undefined) {
     prose.push([text('With the degrees of freedom a parameter, '), math('z = (x - m)/s'), text(' has a Student-t density with '), math('\\nu'), text(' degrees of freedom, and each entry is an expectation over it, exact by the Beta-function integrals of its moments (Lange, Little and Taylor 1989).')]);
   }
@@ -260,7 +260,7 @@ function uniqueFacts(entries: readonly EntryTrace[]): MomentFact[] {
   return [...seen.values()];
 }
 
-function standardisationRows(m: Model, r: FisherResult, prose: Rich[], rows: Row[]): void {
+function standardisationRows(r: FisherResult, prose: Rich[], rows: Row[]): void {
   const st = r.trace.standardisation!;
   const x = latexName(st.data);
   const y = st.transform === 'log' ? `\\log ${x}` : x;
@@ -363,7 +363,7 @@ const fmt = (x: number): string => (Number.isFinite(x) ? `${Number(x.toPrecision
 
 const pointLatex = (at: ReadonlyMap<string, number>): string => [...at].map(([k, v]) => `${latexName(k)} = ${fmt(v)}`).join(', ');
 
-function matrixStep(r: FisherResult): Step {
+function matrixStep(m: Model, r: FisherResult): Step {
   const irregular = (i: number, j: number): boolean => r.irregular.includes(r.params[i]!) || r.irregular.includes(r.params[j]!);
   const cell = (i: number, j: number): string => {
     const e = r.matrix[i]![j]!;
@@ -377,7 +377,7 @@ function matrixStep(r: FisherResult): Step {
     const vals = r.value.map((row) => row.map(fmt).join(' & ')).join(' \\\\ ');
     chain.push({ rel: '\\approx', rhs: `\\begin{pmatrix} ${vals} \\end{pmatrix}`, note: [text('at '), math(pointLatex(r.trace.numeric.at))] });
   }
-  const prose: Rich[] = [[text('Collecting the entries:')], ...r.warnings.map((w) => [text(`Note: ${w}.`)])];
+  const prose: Rich[] = [[text('Collecting the entries:')], ...r.warnings.filter((w) => !m.warnings.includes(w)).map((w) => [text(`Note: ${w}.`)])];
   return { title: 'The Fisher information matrix', prose, rows: [{ lhs: infoOf(r), chain }] };
 }
 

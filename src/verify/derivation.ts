@@ -238,12 +238,9 @@ class Checker {
     const sub = new Map<string, Expr>();
     for (const [name, h] of holes) {
       const v = this.hole(h);
-      if (v.numeric.size === 0) sub.set(name, v.expr);
-      else {
-        // An expectation known only numerically stays a symbol, evaluated at each point.
-        for (const [k, f] of v.numeric) numeric.set(k, f);
-        sub.set(name, v.expr);
-      }
+      sub.set(name, v.expr);
+      // An expectation known only numerically stays a symbol, evaluated at each point.
+      for (const [k, f] of v.numeric) numeric.set(k, f);
     }
     return { expr: simplify(substitute(e, sub), { ranges: this.ranges }), numeric };
   }
