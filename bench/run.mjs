@@ -211,6 +211,197 @@ function handWrittenWeibullMle(x) {
   return [k, lam];
 }
 
+// W3: logistic regression, d = 100, n = 10,000 seeded synthetic rows, the vector model
+// `given z in real[d]; param beta in real[d]; y ~ Bernoulli(sigmoid(dot(z, beta)))`: value and
+// gradient by the vector reverse mode (generated sweeps). Ratios: gradient / value in the same run
+// (target ≤ 2.5), and gradient against a hand-written JavaScript loop over the same Float64Arrays
+// (target ≤ 1.5). Memory: heap growth and garbage collections over 100 gradient sweeps (10^6 rows).
+// W5: the empirical (Σ s sᵀ) and expected (XᵀWX) Fisher of the same model with d = 50, by the
+// blocked Gram kernels, against a hand-written naive triple loop (target ≤ 1.5).
+{
+  const logistic = (d) => fl.parse(`const d = ${d}; given z in real[d]; param beta in real[d]; y ~ Bernoulli(sigmoid(dot(z, beta)))`);
+  const synthetic = (model, n, d, seed) => {
+    const rng = new fl.Rng(seed);
+    const truth = Float64Array.from({ length: d }, () => rng.normal() / Math.sqrt(d));
+    const z = new Float64Array(n * d);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let eta = 0;
+      for (let k = 0; k < d; k++) eta += (z[i * d + k] = rng.normal()) * truth[k];
+      y[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+    }
+    const theta = truth.map((b, k) => 0.8 * b + 0.01 * Math.cos(k));
+    return { data: fl.dataSet(model, { y, z }), theta };
+  };
+  const close = (a, b, what) => {
+    for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= 1e-9 * (1 + Math.abs(b[i])))) throw new Error(`${what}: entry ${i} is ${a[i]}, the hand-written loop gives ${b[i]}`);
+  };
+
+  const n = 10_000;
+  const d = 100;
+  const model = logistic(d);
+  const { data, theta } = synthetic(model, n, d, 2024);
+  const Z = data.columns.get('z');
+  const Y = data.columns.get('y');
+  const engine = fl.vectorEngine(model);
+  const g = new Float64Array(d);
+  const hg = new Float64Array(d);
+  close([engine.gradient(data, theta, g).value, ...g], [handLogisticGradient(Z, Y, theta, hg, n, d), ...hg], 'W3 gradient');
+  const value = median(() => engine.value(data, theta), { reps: 100, warm: 20 });
+  const gradient = median(() => engine.gradient(data, theta, g), { reps: 100, warm: 20 });
+  const hand = median(() => handLogisticGradient(Z, Y, theta, hg, n, d), { reps: 100, warm: 20 });
+
+  // Memory: no allocation per row shows as no heap growth and no scavenge over 10^6 rows.
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  let collections = 0;
+  const observer = new PerformanceObserver((list) => (collections += list.getEntries().length));
+  observer.observe({ entryTypes: ['gc'] });
+  await new Promise((r) => setTimeout(r, 20));
+  collections = 0;
+  const before = process.memoryUsage().heapUsed;
+  let peak = before;
+  for (let c = 0; c < 100; c++) {
+    engine.gradient(data, theta, g);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  const growth = process.memoryUsage().heapUsed - before;
+  await new Promise((r) => setTimeout(r, 20));
+  observer.disconnect();
+  const memory = {
+    rows_swept: 100 * n,
+    data_mb: (Z.byteLength + Y.byteLength) / 2 ** 20,
+    peak_heap_mb: peak / 2 ** 20,
+    heap_growth_bytes: growth,
+    heap_growth_bytes_per_row: growth / (100 * n),
+    gc_during_sweeps: collections,
+    tape_entries: engine.size,
+  };
+  record('W3-logistic-value', `logistic regression d = ${d}, n = ${n}: Σ log p by the vector reverse mode's value sweep`, value, 'hand-written value + gradient loop', hand);
+  record('W3-logistic-gradient', `logistic regression d = ${d}, n = ${n}: value + gradient by vector reverse mode (target: ≤ 1.5x hand-written, ≤ 2.5x the value sweep)`, gradient, 'hand-written value + gradient loop', hand, {
+    gradient_over_value: gradient / value,
+    ...memory,
+  });
+
+  const d5 = 50;
+  const model5 = logistic(d5);
+  const w5 = synthetic(model5, n, d5, 5);
+  const Z5 = w5.data.columns.get('z');
+  const Y5 = w5.data.columns.get('y');
+  const F = new Float64Array(d5 * d5);
+  close(fl.dataMatrix(model5, w5.data, w5.theta, 'empirical'), naiveLogisticFisher(Z5, Y5, w5.theta, n, d5, F, 'empirical'), 'W5 empirical');
+  close(fl.dataMatrix(model5, w5.data, w5.theta, 'expected'), naiveLogisticFisher(Z5, Y5, w5.theta, n, d5, F, 'expected'), 'W5 expected');
+  for (const quantity of ['empirical', 'expected']) {
+    const ours = median(() => fl.dataMatrix(model5, w5.data, w5.theta, quantity), { reps: 40, warm: 8 });
+    const naive = median(() => naiveLogisticFisher(Z5, Y5, w5.theta, n, d5, F, quantity), { reps: 40, warm: 8 });
+    const what = quantity === 'empirical' ? 'empirical Fisher Σ (y − σ)² z zᵀ' : 'expected Fisher XᵀWX, W = σ(1 − σ) (from the ladder on the reduced model)';
+    record(`W5-logistic-${quantity}`, `logistic regression d = ${d5}, n = ${n}: ${what}, blocked 4x4 tiles (target: ≤ 1.5x the naive loop)`, ours, 'hand-written naive triple loop', naive);
+  }
+}
+
+/** Σ_i log p and its gradient Σ_i (y_i − σ(η_i)) z_i, written out; returns the log-likelihood. */
+function handLogisticGradient(Z, Y, beta, g, n, d) {
+  g.fill(0);
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    let eta = 0;
+    for (let k = 0; k < d; k++) eta += Z[o + k] * beta[k];
+    // y η − log(1 + e^η), without overflow
+    ll += Y[i] * eta - (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta)));
+    const r = Y[i] - 1 / (1 + Math.exp(-eta));
+    for (let k = 0; k < d; k++) g[k] += r * Z[o + k];
+  }
+  return ll;
+}
+
+/** Σ_i w_i z_i z_iᵀ by the naive triple loop, w = (y − σ)² (empirical) or σ(1 − σ) (expected). */
+function naiveLogisticFisher(Z, Y, beta, n, d, F, quantity) {
+  F.fill(0);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    let eta = 0;
+    for (let k = 0; k < d; k++) eta += Z[o + k] * beta[k];
+    const s = 1 / (1 + Math.exp(-eta));
+    const w = quantity === 'empirical' ? (Y[i] - s) * (Y[i] - s) : s * (1 - s);
+    for (let j = 0; j < d; j++) {
+      const a = w * Z[o + j];
+      for (let k = 0; k < d; k++) F[j * d + k] += a * Z[o + k];
+    }
+  }
+  return F;
+}
+
+// Geometry, warm. KL(p1 ‖ p2) of Gamma(k, b) in closed form: baseline the Fisher matrix of the same
+// model by the ladder (the same linearisation and moments). The Fisher–Rao distance of Gamma(k, b)
+// by geodesic shooting: baseline a hand-written shooting with the metric and its derivatives written
+// out (trigamma and polygamma(2) kernels), the same RK4 steps, Newton iterations and Simpson length.
+{
+  const text = 'x ~ Gamma(k, b)';
+  const m = median(() => fl.klDivergence(fl.parse(text)), { reps: 30, warm: 5 });
+  const b = median(() => fl.fisher(fl.parse(text)), { reps: 30, warm: 5 });
+  record('geometry-kl-gamma', 'KL(p1 ‖ p2) of Gamma(k, b) in closed form, symbolic in both points (Bregman, by the score identity)', m, 'the ladder on the same model', b);
+  const model = fl.parse(text);
+  const [from, to] = [new Map([['k', 1], ['b', 1]]), new Map([['k', 3], ['b', 2]])];
+  let engine;
+  const ms = median(() => (engine = fl.fisherRaoDistance(model, { from, to }).value), { reps: 10, warm: 2 });
+  let hand;
+  const bs = median(() => (hand = handWrittenGammaGeodesic([1, 1], [3, 2])), { reps: 10, warm: 2 });
+  if (Math.abs(engine - hand) > 1e-8 * hand) throw new Error(`shooting and the hand-written geodesic disagree: ${engine} vs ${hand}`);
+  record('geometry-distance-gamma', 'Fisher–Rao distance of Gamma(k, b) from (1, 1) to (3, 2) by geodesic shooting (derive F, compile F and ∂F, RK4 + Newton)', ms, 'hand-written shooting with the metric written out', bs);
+}
+
+/** Geodesic shooting for the Gamma metric g = [[ψ1(k), −1/b], [−1/b, k/b²]], written out. */
+function handWrittenGammaGeodesic(a, target) {
+  const psi1 = fl.FUNCTIONS.get('trigamma').eval;
+  const poly = fl.FUNCTIONS.get('polygamma').eval;
+  const accel = (k, b, vk, vb) => {
+    const g11 = psi1(k), g12 = -1 / b, g22 = k / (b * b);
+    // ∂_k g = [[ψ2(k), 0], [0, 1/b²]], ∂_b g = [[0, 1/b²], [1/b², −2k/b³]]; c_l = −Σ Γ_l,ij v^i v^j.
+    const d1 = poly(2, k), ib2 = 1 / (b * b), db22 = (-2 * k) / (b * b * b);
+    const c1 = -(0.5 * d1 * vk * vk + 0.5 * ib2 * vb * vb);
+    const c2 = -(ib2 * vk * vb + 0.5 * db22 * vb * vb);
+    const det = g11 * g22 - g12 * g12;
+    return [(g22 * c1 - g12 * c2) / det, (g11 * c2 - g12 * c1) / det];
+  };
+  const run = (v, steps, keep) => {
+    let [k, b, vk, vb] = [a[0], a[1], v[0], v[1]];
+    const h = 1 / steps;
+    const speed = [];
+    const sp = () => Math.sqrt(psi1(k) * vk * vk - (2 * vk * vb) / b + (k * vb * vb) / (b * b));
+    if (keep) speed.push(sp());
+    for (let s = 0; s < steps; s++) {
+      const f = (y) => [y[2], y[3], ...accel(y[0], y[1], y[2], y[3])];
+      const y0 = [k, b, vk, vb];
+      const k1 = f(y0);
+      const k2 = f(y0.map((x, i) => x + (h / 2) * k1[i]));
+      const k3 = f(y0.map((x, i) => x + (h / 2) * k2[i]));
+      const k4 = f(y0.map((x, i) => x + h * k3[i]));
+      [k, b, vk, vb] = y0.map((x, i) => x + (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
+      if (keep) speed.push(sp());
+    }
+    return { end: [k, b], speed };
+  };
+  const solveFor = (v, steps) => {
+    for (let it = 0; it < 30; it++) {
+      const r = run(v, steps, false).end.map((x, i) => x - target[i]);
+      if (Math.hypot(...r) < 1e-11 * Math.hypot(target[0] - a[0], target[1] - a[1])) return v;
+      const J = [0, 1].map((j) => {
+        const vj = [...v];
+        vj[j] += 1e-7 * Math.max(1, Math.abs(v[j]));
+        return run(vj, steps, false).end.map((x, i) => (x - target[i] - r[i]) / (vj[j] - v[j]));
+      });
+      const det = J[0][0] * J[1][1] - J[1][0] * J[0][1];
+      v = [v[0] - (J[1][1] * r[0] - J[1][0] * r[1]) / det, v[1] - (J[0][0] * r[1] - J[0][1] * r[0]) / det];
+    }
+    return v;
+  };
+  const v = solveFor(solveFor([target[0] - a[0], target[1] - a[1]], 64), 128);
+  const { speed } = run(v, 128, true);
+  let sum = speed[0] + speed[128];
+  for (let i = 1; i < 128; i++) sum += (i % 2 ? 4 : 2) * speed[i];
+  return sum / (3 * 128);
+}
+
 // Cold start of the CLI: a whole process, against `node -e 0` in the same run.
 const reps = Number(process.env.BENCH_PROCESS_REPS ?? 15);
 const cli = processMedian(['bin/fisherlab.js', 'hessian', 'x ~ Normal(mu, sigma)'], reps);

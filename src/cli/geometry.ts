@@ -13,7 +13,6 @@ import { fisherRaoDistance, type DistanceResult } from '../geometry/distance';
 import { divergence, parseDivergence, type Divergence } from '../geometry/fdiv';
 import type { DivergenceValue } from '../geometry/kl';
 import { checkLocalQuadratic, type LocalCheck } from '../geometry/local';
-import type { PointPair } from '../geometry/pair';
 import { printConditions, type Inequality } from '../geometry/support';
 import type { Model } from '../lang/model';
 import { MODEL_HELP, finish, fmtNumber, loadModel, parseAt, print } from './common';
@@ -107,8 +106,12 @@ function density(m: Model, names: readonly string[], latex: boolean): string {
   return latex ? `p(${data} \\mid ${ps})` : `p(${data} | ${ps})`;
 }
 
-const pointText = (pair: PointPair, from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>): string =>
-  [...pair.params.map((p, i) => `${pair.first[i]} = ${from.get(p)}`), ...pair.params.map((p, i) => `${pair.second[i]} = ${to.get(p)}`)].join(', ');
+/** `mu_1 = 0, sigma_1 = 1, mu_2 = 1, sigma_2 = 1` (and the covariates, shared by both points). */
+function pointText(m: Model, names: { params: readonly string[]; first: readonly string[]; second: readonly string[] }, from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>): string {
+  const coords = [...names.params.map((p, i) => `${names.first[i]} = ${from.get(p)}`), ...names.params.map((p, i) => `${names.second[i]} = ${to.get(p)}`)];
+  const givens = m.givens.map((g) => `${g.name} = ${from.get(g.name) ?? to.get(g.name)}`);
+  return [...coords, ...givens].join(', ');
+}
 
 interface Shown {
   readonly direction: 'p1 ‖ p2' | 'p2 ‖ p1';
@@ -181,7 +184,7 @@ function printTextDivergence(m: Model, d: Divergence, s: Shown, a: readonly stri
     print(printExpr(s.expr));
   } else print(`# no closed form${points === undefined ? ': give --from and --to to evaluate numerically' : ''}`);
   if (s.value !== undefined && points !== undefined) {
-    print(`# at ${pointText(d.pair, points.from, points.to)}${s.expr === null ? `, by ${s.value.method}` : ''}`);
+    print(`# at ${pointText(m, d.pair, points.from, points.to)}${s.expr === null ? `, by ${s.value.method}` : ''}`);
     print(s.value.value === Infinity ? 'inf' : fmtNumber(s.value.value));
     if (s.value.value === Infinity) print(`# ${s.value.method}`);
     else if (s.value.error > 0) print(`# error estimate: ${s.value.error.toExponential(1)}`);
@@ -196,10 +199,10 @@ function printLatexDivergence(m: Model, d: Divergence, s: Shown, a: readonly str
     const cond = s.finiteWhen.length > 0 ? ` \\quad \\text{where } ${s.finiteWhen.map((c) => `${toLatex(c.lhs)} \\le ${toLatex(c.rhs)}`).join(',\\ ')}\\text{; } +\\infty \\text{ elsewhere}` : '';
     print(`${lhs} = ${toLatex(s.expr)}${cond}`);
     print(`% method: ${s.method}`);
-    if (value !== undefined && points !== undefined) print(`% at ${pointText(d.pair, points.from, points.to)}: ${value}`);
+    if (value !== undefined && points !== undefined) print(`% at ${pointText(m, d.pair, points.from, points.to)}: ${value}`);
   } else if (value !== undefined && points !== undefined) {
     print(`${lhs} ${s.value!.value === Infinity ? '=' : '\\approx'} ${value}`);
-    print(`% no closed form; at ${pointText(d.pair, points.from, points.to)}, by ${s.value!.method}`);
+    print(`% no closed form; at ${pointText(m, d.pair, points.from, points.to)}, by ${s.value!.method}`);
   } else print(`% ${d.info.label}: no closed form; give --from and --to to evaluate numerically`);
 }
 
@@ -232,7 +235,7 @@ function runDistance(modelArg: string, o: DistanceOptions): number {
   }
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   const pairText = (latex: boolean): string => `${density(m, r.first, latex)}${latex ? ', ' : ' and '}${density(m, r.second, latex)}`;
-  const at = points === undefined ? '' : [...r.params.map((p, i) => `${r.first[i]} = ${points.from.get(p)}`), ...r.params.map((p, i) => `${r.second[i]} = ${points.to.get(p)}`)].join(', ');
+  const at = points === undefined ? '' : pointText(m, r, points.from, points.to);
   if (o.latex) {
     const lhs = `d_{\\mathrm{FR}}\\left(${pairText(true)}\\right)`;
     if (r.expr !== null) print(`${lhs} = ${toLatex(r.expr)}`);

@@ -28,6 +28,7 @@ import { ONE, add, call, div, mul, num, pow, sqrt, sub, sym, symbols, type Expr 
 import { contains } from '../expr/interval';
 import { simplify } from '../expr/simplify';
 import { constantValues, modelRanges } from '../fisher/derivatives';
+import { symmetricEigenvalues } from '../fisher/check';
 import { fisher, type FisherResult } from '../fisher/fisher';
 import { numericFisher } from '../fisher/numeric';
 import { parameterPoints } from '../fisher/points';
@@ -47,7 +48,7 @@ export interface DistanceOptions {
   readonly to?: ReadonlyMap<string, number>;
   /** 'auto' (closed form where known) or 'shooting' (always shoot; for checking). Default 'auto'. */
   readonly method?: 'auto' | 'shooting';
-  /** Runge–Kutta steps of the shooting (default 64, and twice that for the reported length). */
+  /** Runge–Kutta steps of the shooting (default 64 with a closed-form F, 16 with a numeric one; twice that for the reported length). */
   readonly steps?: number;
 }
 
@@ -109,7 +110,9 @@ export function fisherRaoDistance(m: Model, options: DistanceOptions = {}): Dist
   const b = pair.params.map((p) => to.get(p)!);
   if (pair.params.length === 1 && options.method !== 'shooting') return { ...base, ...lineIntegral(m, F, env, a[0]!, b[0]!) };
   const metric = fisherMetric(m, F, env);
-  const geo = shoot(metric, a, b, options.steps !== undefined ? { steps: options.steps } : {});
+  requireRegular(metric, a, pair.params);
+  // A numeric F costs a quadrature per evaluation: fewer Runge–Kutta steps, with the error estimate saying what that costs.
+  const geo = shoot(metric, a, b, { steps: options.steps ?? (F.closedForm ? 64 : 16) });
   if (!geo.converged) {
     throw new FisherError('bad-value', `geodesic shooting did not reach the second point (residual ${geo.residual.toExponential(2)}): the points may be too far apart for this metric, or the geodesic leaves the parameter domain`);
   }
@@ -225,6 +228,18 @@ function lineIntegral(m: Model, F: FisherResult, env: Map<string, number>, a: nu
   const r = integrate((t) => Math.sqrt(f(t)), Math.min(a, b), Math.max(a, b), { relTol: entry !== null ? 1e-10 : 1e-7 });
   if (!r.converged || !Number.isFinite(r.value)) throw new FisherError('bad-value', `the integral of √F between the points did not converge (error estimate ${r.error.toExponential(2)})`);
   return { value: r.value, error: r.error, valueMethod: `adaptive quadrature of √F dθ${entry === null ? ' (F numeric at each node)' : ''}` };
+}
+
+/** The metric must be positive definite where the geodesic starts (identifiable parameters). */
+function requireRegular(metric: Metric, a: readonly number[], params: readonly string[]): void {
+  const n = metric.dim;
+  const g = new Float64Array(n * n);
+  if (!metric.at(a, g, new Float64Array(n * n * n))) throw new FisherError('bad-value', 'the Fisher matrix has no finite value at the first point');
+  const ev = symmetricEigenvalues(Array.from({ length: n }, (_, i) => Array.from(g.subarray(i * n, (i + 1) * n))));
+  const max = Math.max(...ev.map(Math.abs));
+  if (!(Math.min(...ev) > 1e-10 * max)) {
+    throw new FisherError('bad-value', `the Fisher matrix is singular at the first point (eigenvalues ${ev.map((x) => x.toExponential(2)).join(', ')}): (${params.join(', ')}) are not all identifiable from one observation there, so the Fisher information is not a Riemannian metric and there is no Fisher–Rao distance`);
+  }
 }
 
 /**
