@@ -602,7 +602,7 @@ function startingValues(m: Model, lik: Likelihood, given: ReadonlyMap<string, nu
  * const r = fit(parse('x ~ Poisson(lambda)'), { x: [2, 4, 3, 5] }, { null: { lambda: 2 } });
  * r.estimate;           // [3.5]  (the sample mean)
  * r.stderr.expected;    // [0.935...] = sqrt(3.5/4)
- * r.tests.score.statistic; // (14 - 8)^2/8 = 4.5
+ * r.tests?.score?.statistic; // (14 - 8)^2/8 = 4.5
  */
 export function fit(m: Model, data: FitData, options: FitOptions = {}): FitResult {
   const level = options.level ?? 0.95;
@@ -651,19 +651,7 @@ export function fit(m: Model, data: FitData, options: FitOptions = {}): FitResul
   const seExpected = expected.matrix === null ? null : standardErrors(expected.matrix, 'expected', warnings);
   // With kinks in ℓ the Hessian misses the curvature concentrated on them: −H is no information.
   const seObserved = prep.nonsmooth ? null : standardErrors(observed, 'observed', warnings);
-  const basis = seExpected !== null && seExpected.every((s) => s !== null) ? 'expected' : 'observed';
-  const se = basis === 'expected' ? seExpected! : seObserved;
-  const z = normalQuantile(1 - (1 - level) / 2);
-  const interval = se !== null && se.every((s) => s !== null)
-    ? { level, basis, lower: base.estimate.map((t, i) => t - z * se[i]!), upper: base.estimate.map((t, i) => t + z * se[i]!) } as const
-    : null;
-  if (interval !== null) {
-    m.params.forEach((p, i) => {
-      if (interval.lower[i]! <= p.range.lo || interval.upper[i]! >= p.range.hi) {
-        warnings.push(`the Wald interval for ${p.name} leaves its domain ${p.label}: the normal approximation is poor here`);
-      }
-    });
-  }
+  const interval = waldIntervals(m, base.estimate, seExpected, seObserved, level, warnings);
   const result: FitResult = {
     ...base,
     stderr: { expected: seExpected, observed: seObserved },
@@ -676,6 +664,24 @@ export function fit(m: Model, data: FitData, options: FitOptions = {}): FitResul
   if (nullValues.size === 0) return result;
   const tests = hypothesisTests(m, prep, lik, opt, result, nullValues, { maxIterations, tolerance }, options.expected !== false, warnings);
   return { ...result, tests };
+}
+
+/**
+ * Wald intervals θ̂ ± z·se at `level`, from the expected information's standard errors where all
+ * exist, else the observed one's; a warning where an interval leaves its parameter's domain.
+ */
+function waldIntervals(m: Model, estimate: readonly number[], expected: (number | null)[] | null, observed: (number | null)[] | null, level: number, warnings: string[]): FitResult['interval'] {
+  const complete = (se: (number | null)[] | null): se is number[] => se !== null && se.every((x) => x !== null);
+  const basis = complete(expected) ? 'expected' : complete(observed) ? 'observed' : undefined;
+  if (basis === undefined) return null;
+  const se = (basis === 'expected' ? expected : observed) as number[];
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const lower = estimate.map((t, i) => t - z * se[i]!);
+  const upper = estimate.map((t, i) => t + z * se[i]!);
+  m.params.forEach((p, i) => {
+    if (lower[i]! <= p.range.lo || upper[i]! >= p.range.hi) warnings.push(`the Wald interval for ${p.name} leaves its domain ${p.label}: the normal approximation is poor here`);
+  });
+  return { level, basis, lower, upper };
 }
 
 /** Standard errors sqrt(diag(I⁻¹)), null (with a warning) where I is not positive definite. */
