@@ -1,6 +1,6 @@
 /**
- * f-divergences between two members of a model, D_f(P ‖ Q) = E_P[f(q/p)/(q/p)]… written here, with
- * P = p_θ1, Q = p_θ2 and u = log q − log p, as expectations under P:
+ * f-divergences between two members of a model, D_f(P ‖ Q) = ∫ q f(p/q) (Csiszár 1967), written
+ * here, with P = p_θ1, Q = p_θ2 and u = log q − log p, as expectations under P:
  *
  * | name        | D(P ‖ Q)                                         | f''(1) |
  * |-------------|--------------------------------------------------|--------|
@@ -25,12 +25,13 @@
 import { FisherError } from '../expr/errors';
 import { ONE, add, call, div, mul, neg, num, sub, sym, symbols, type Expr } from '../expr/expr';
 import { evaluate } from '../expr/evaluate';
+import { parameterPoints } from '../fisher/points';
 import type { Model } from '../lang/model';
 import { chernoffCoefficient, type Chernoff } from './chernoff';
-import { klDivergence, numericExpectation, type DivergenceValue, type KLDivergence } from './kl';
-import { checkPoint, pairEnv, type PointPair } from './pair';
+import { confirmNormalised, klDivergence, numericExpectation, type DivergenceValue, type KLDivergence } from './kl';
+import { checkPoint, pairEnv, pointPair, type PointPair } from './pair';
 import { present } from './present';
-import { holds, irregularParams, type Inequality } from './support';
+import { holds, irregularParams, supportInclusion, type Inequality } from './support';
 
 export type DivergenceName = 'kl' | 'hellinger' | 'chi2' | 'alpha' | 'tv' | 'js';
 
@@ -119,15 +120,17 @@ export function divergence(m: Model, spec: DivergenceSpec): Divergence {
       at: (from, to) => d.at(to, from),
     };
   }
-  const base = klDivergence(m); // the pair, the support conditions, the warnings
-  const { pair } = base;
+  const pair = pointPair(m);
+  const inclusion = supportInclusion(m, pair);
   const regular = irregularParams(m).size === 0;
   // u = ℓ(x; θ2) − ℓ(x; θ): θ is the point the expectation is taken at.
   const u = add(pair.toSecond(m.logp), neg(m.logp));
   const inSecond = regular ? ONE : indicator(m, pair);
   const beta = spec.name === 'hellinger' ? 1 / 2 : spec.name === 'chi2' ? -1 : spec.name === 'alpha' ? (1 + spec.alpha!) / 2 : undefined;
-  const finiteWhen = beta === undefined || (beta > 0 && beta < 1) ? [] : beta <= 0 ? base.finiteWhen : base.finiteWhen.map((c) => swapped(pair, c));
+  // ∫ p^(1−β) q^β needs supp p ⊆ supp q for β < 0 (χ²), supp q ⊆ supp p for β > 1; the others are always finite.
+  const finiteWhen = beta === undefined || (beta > 0 && beta < 1) ? [] : beta <= 0 ? inclusion : inclusion.map((c) => swapped(pair, c));
   const closed = beta !== undefined ? chernoffClosedForm(m, pair, spec) : undefined;
+  if (closed !== undefined && !m.familiesOnly) confirmNormalised(m, parameterPoints(m, 1, 2024)[0]!);
   const integrand = integrandOf(spec, u, inSecond, regular);
   const at = (from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>): DivergenceValue => {
     checkPoint(m, from, 'the first point');
@@ -150,7 +153,7 @@ export function divergence(m: Model, spec: DivergenceSpec): Divergence {
       converged: first.converged && second.converged,
     };
   };
-  return { ...base, spec, info, expr: closed?.expr ?? null, method: closed?.method ?? 'none', finiteWhen, at };
+  return { pair, spec, info, expr: closed?.expr ?? null, method: closed?.method ?? 'none', finiteWhen, warnings: [...m.warnings], at };
 }
 
 /** β of the Chernoff coefficient ∫ p^(1−β) q^β behind H² (1/2), χ² (−1) and D_α ((1 + α)/2), exactly. */
