@@ -20,7 +20,7 @@ import { NAMED_CONSTANTS, type Expr } from '../expr/expr';
 import { FUNCTIONS } from '../expr/functions';
 import { qtoNumber, type Rational } from '../expr/rational';
 import { oddRootPower } from '../expr/compile';
-import { topologicalOrder } from './graph';
+import { schedule, type Schedule } from './graph';
 
 /** a + b·ε_tag, with a and b numbers or duals of older tags. */
 export class Dual {
@@ -174,18 +174,23 @@ export function derivative(f: (x: Num) => Num, x: Num): Num {
   return tangentOf(f(new Dual(tag, x, 1)), tag);
 }
 
-/** A schedule of an expression: its nodes in evaluation order, evaluated over dual numbers. */
+/** An expression scheduled once (its nodes in evaluation order), evaluated over dual numbers by a loop. */
 class Walk {
-  private readonly order: Expr[];
-  constructor(readonly e: Expr) {
-    this.order = topologicalOrder([e]);
+  private readonly s: Schedule;
+  private readonly v: Num[];
+  constructor(e: Expr) {
+    this.s = schedule([e]);
+    this.v = new Array<Num>(this.s.order.length).fill(0);
   }
 
-  /** The value of e with each symbol's value from `leaf`. */
+  /** The value of the expression with each symbol's value from `leaf`. */
   run(leaf: (name: string) => Num): Num {
-    const v = new Map<Expr, Num>();
-    const get = (x: Expr): Num => v.get(x)!;
-    for (const n of this.order) {
+    const { order, kidStart, kids } = this.s;
+    const v = this.v;
+    for (let i = 0; i < order.length; i++) {
+      const n = order[i]!;
+      const k0 = kidStart[i]!;
+      const k1 = kidStart[i + 1]!;
       let r: Num;
       switch (n.kind) {
         case 'num':
@@ -196,22 +201,25 @@ class Walk {
           break;
         case 'add':
           r = 0;
-          for (const t of n.terms) r = add(r, get(t));
+          for (let k = k0; k < k1; k++) r = add(r, v[kids[k]!]!);
           break;
         case 'mul':
           r = 1;
-          for (const f of n.factors) r = mul(r, get(f));
+          for (let k = k0; k < k1; k++) r = mul(r, v[kids[k]!]!);
           break;
         case 'pow':
-          r = n.exp.kind === 'num' ? powRational(get(n.base), n.exp.value) : pow(get(n.base), get(n.exp));
+          r = n.exp.kind === 'num' ? powRational(v[kids[k0]!]!, n.exp.value) : pow(v[kids[k0]!]!, v[kids[k0 + 1]!]!);
           break;
-        case 'call':
-          r = call(n.fn, n.args.map(get));
+        case 'call': {
+          const args: Num[] = [];
+          for (let k = k0; k < k1; k++) args.push(v[kids[k]!]!);
+          r = call(n.fn, args);
           break;
+        }
       }
-      v.set(n, r);
+      v[i] = r;
     }
-    return v.get(this.e)!;
+    return v[order.length - 1]!;
   }
 }
 

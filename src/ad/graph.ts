@@ -5,31 +5,58 @@
  */
 import { children, type Expr } from '../expr/expr';
 
+/** The distinct nodes in evaluation order, each node's position, and its children's positions. */
+export interface Schedule {
+  /** Children before parents, each node once. */
+  readonly order: readonly Expr[];
+  /** Position of every node in `order`. */
+  readonly index: ReadonlyMap<Expr, number>;
+  /** Children of order[i] are at positions kids[kidStart[i]] .. kids[kidStart[i + 1] - 1]. */
+  readonly kidStart: Int32Array;
+  readonly kids: Int32Array;
+}
+
+const PENDING = -1;
+
 /**
- * The distinct nodes of `roots`, children before parents, each once.
- * @example topologicalOrder([parseExpr('x*y + x')]) // [x, y, x*y, x*y + x] (children first)
+ * Schedule the DAG of `roots`: see `Schedule`.
+ * @example schedule([parseExpr('x*y + x')]).order // [x, y, x*y, x*y + x]
  */
-export function topologicalOrder(roots: readonly Expr[]): Expr[] {
+export function schedule(roots: readonly Expr[]): Schedule {
   const order: Expr[] = [];
-  const state = new Map<Expr, 1 | 2>(); // 1: children pending, 2: placed
+  const index = new Map<Expr, number>();
   const stack: Expr[] = [];
+  let kidCount = 0;
   for (let r = roots.length - 1; r >= 0; r--) stack.push(roots[r]!);
   while (stack.length > 0) {
     const n = stack[stack.length - 1]!;
-    const s = state.get(n);
-    if (s === 2) {
-      stack.pop();
-      continue;
-    }
-    if (s === 1) {
-      stack.pop();
-      state.set(n, 2);
+    const s = index.get(n);
+    if (s === PENDING) {
+      index.set(n, order.length);
       order.push(n);
+    }
+    if (s !== undefined) {
+      stack.pop();
       continue;
     }
-    state.set(n, 1);
-    const kids = children(n);
-    for (let i = kids.length - 1; i >= 0; i--) if (!state.has(kids[i]!)) stack.push(kids[i]!);
+    index.set(n, PENDING);
+    const ks = children(n);
+    kidCount += ks.length;
+    for (let i = ks.length - 1; i >= 0; i--) if (!index.has(ks[i]!)) stack.push(ks[i]!);
   }
-  return order;
+  const kidStart = new Int32Array(order.length + 1);
+  const kids = new Int32Array(kidCount);
+  let k = 0;
+  for (let i = 0; i < order.length; i++) {
+    kidStart[i] = k;
+    for (const c of children(order[i]!)) kids[k++] = index.get(c)!;
+  }
+  kidStart[order.length] = k;
+  return { order, index, kidStart, kids };
 }
+
+/**
+ * The distinct nodes of `roots`, children before parents, each once.
+ * @example topologicalOrder([parseExpr('x*y + x')]) // [x, y, x*y, x*y + x]
+ */
+export const topologicalOrder = (roots: readonly Expr[]): Expr[] => [...schedule(roots).order];

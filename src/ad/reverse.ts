@@ -27,7 +27,7 @@ import { FisherError } from '../expr/errors';
 import { NAMED_CONSTANTS, type Expr } from '../expr/expr';
 import { oddRootPower } from '../expr/compile';
 import { qtoNumber } from '../expr/rational';
-import { topologicalOrder } from './graph';
+import { schedule } from './graph';
 import { callKernels, type CallKernels } from './kernels';
 
 const ADD = 0;
@@ -121,20 +121,20 @@ export class Tape {
     const wrt = options.wrt ?? inputs;
     const wrtIndex = unique(wrt, 'the differentiation variables');
     for (const w of wrt) if (!inputIndex.has(w)) throw new FisherError('bad-value', `the variable ${w} is not an input of the tape`);
-    const order = topologicalOrder(es);
+    const { order, index: slot, kidStart, kids } = schedule(es);
     const size = order.length;
-    const slot = new Map<Expr, number>();
-    order.forEach((n, i) => slot.set(n, i));
     const constVal = new Float64Array(size);
     const inputSlot = new Int32Array(inputs.length).fill(-1);
     const wrtSlot = new Int32Array(wrt.length).fill(-1);
     const active = new Uint8Array(size);
     let instructions = 0;
     let argCount = 0;
-    for (const n of order) {
+    for (let k = 0; k < size; k++) {
+      const n = order[k]!;
       if (n.kind === 'num' || n.kind === 'sym') continue;
       instructions++;
-      argCount += n.kind === 'add' ? n.terms.length : n.kind === 'mul' ? n.factors.length : n.kind === 'pow' ? (n.exp.kind === 'num' ? 1 : 2) : n.args.length;
+      // A power with a numeric exponent keeps the exponent as a constant of the instruction.
+      argCount += n.kind === 'pow' && n.exp.kind === 'num' ? 1 : kidStart[k + 1]! - kidStart[k]!;
     }
     const dst = new Int32Array(instructions);
     const op = new Uint8Array(instructions);
@@ -148,13 +148,14 @@ export class Tape {
     let maxArity = 2;
     let i = 0;
     let a = 0;
-    const push = (x: Expr): void => {
-      const s = slot.get(x)!;
-      args[a++] = s;
-      if (active[s] === 1) active[dst[i]!] = 1;
+    /** Append the k-th child of node s as an argument of instruction i. */
+    const push = (s: number, k: number): void => {
+      const c = kids[kidStart[s]! + k]!;
+      args[a++] = c;
+      if (active[c] === 1) active[s] = 1;
     };
-    for (const n of order) {
-      const s = slot.get(n)!;
+    for (let s = 0; s < size; s++) {
+      const n = order[s]!;
       if (n.kind === 'num') {
         constVal[s] = qtoNumber(n.value);
         continue;
@@ -175,20 +176,21 @@ export class Tape {
         constVal[s] = c;
         continue;
       }
+      const arity = kidStart[s + 1]! - kidStart[s]!;
       dst[i] = s;
       argStart[i] = a;
       switch (n.kind) {
         case 'add':
           op[i] = ADD;
-          for (const t of n.terms) push(t);
+          for (let k = 0; k < arity; k++) push(s, k);
           break;
         case 'mul':
           op[i] = MUL;
-          for (const f of n.factors) push(f);
-          maxArity = Math.max(maxArity, n.factors.length);
+          for (let k = 0; k < arity; k++) push(s, k);
+          maxArity = Math.max(maxArity, arity);
           break;
         case 'pow':
-          push(n.base);
+          push(s, 0);
           if (n.exp.kind === 'num') {
             const r = n.exp.value;
             op[i] = POWQ;
@@ -196,7 +198,7 @@ export class Tape {
             qFlags[i] = (r.d !== 1n && r.d % 2n === 1n ? ODD_ROOT : 0) | (r.n % 2n === 0n ? EVEN_NUMERATOR : 0);
           } else {
             op[i] = POW;
-            push(n.exp);
+            push(s, 1);
           }
           break;
         case 'call': {
@@ -208,17 +210,16 @@ export class Tape {
             fnIndex.set(n.fn, f);
           }
           kern[i] = f;
-          const k = fns[f]!;
-          n.args.forEach((x, j) => {
-            if (active[slot.get(x)!] === 1 && k.d[j] === null) {
+          for (let k = 0; k < arity; k++) {
+            if (active[kids[kidStart[s]! + k]!] === 1 && fns[f]!.d[k] === null) {
               throw new FisherError(
                 'not-differentiable',
-                `${n.fn} is not differentiable in its argument ${j + 1}, which depends on a differentiation variable (it must be a whole number)`,
+                `${n.fn} is not differentiable in its argument ${k + 1}, which depends on a differentiation variable (it must be a whole number)`,
               );
             }
-            push(x);
-          });
-          maxArity = Math.max(maxArity, n.args.length);
+            push(s, k);
+          }
+          maxArity = Math.max(maxArity, arity);
           break;
         }
       }

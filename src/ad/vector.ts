@@ -62,8 +62,7 @@ export function paramOffsets(m: Model): Map<string, number> {
 
 /**
  * The tape of a model's vector view: products become binary entries, entries free of θ and of
- * the data are folded to numbers, and log(sigmoid(x)), log(1 − sigmoid(x)) become −softplus(∓x)
- * (the same values, without overflow for large |x|).
+ * the data are folded to numbers, and log(1 − sigmoid(x)) becomes log(sigmoid(−x)).
  */
 export function vectorTape(m: Model): VectorTape {
   const offsets = paramOffsets(m);
@@ -97,13 +96,15 @@ export function vectorTape(m: Model): VectorTape {
   const minusOne = (): Slot => constant(-1, rat(-1));
   const neg = (x: Slot): Slot => make('mul', [minusOne(), x]);
   const isConst = (s: Slot, v: number): boolean => s.op === 'const' && s.value === v;
-  /** log(a), with log(sigmoid(x)) = −softplus(−x) and log(1 − sigmoid(x)) = −softplus(x). */
+  /**
+   * log(a), with log(1 − sigmoid(x)) = log(sigmoid(−x)): the same value without the cancellation
+   * of 1 − σ(x) (which is 0 in floating point from x ≈ 37 on), exact until σ underflows (|x| > 745).
+   */
   const log = (a: Slot): Slot => {
-    if (a.op === 'call' && a.fn === 'sigmoid') return neg(make('call', [neg(a.args[0]!)], { fn: 'softplus' }));
     if (a.op === 'add' && a.args.length === 2) {
       const [c, t] = isConst(a.args[0]!, 1) ? [a.args[0]!, a.args[1]!] : [a.args[1]!, a.args[0]!];
       if (isConst(c, 1) && t.op === 'mul' && isConst(t.args[0]!, -1) && t.args[1]!.op === 'call' && t.args[1]!.fn === 'sigmoid') {
-        return neg(make('call', [t.args[1]!.args[0]!], { fn: 'softplus' }));
+        return make('call', [make('call', [neg(t.args[1]!.args[0]!)], { fn: 'sigmoid' })], { fn: 'log' });
       }
     }
     return make('call', [a], { fn: 'log' });
@@ -528,8 +529,9 @@ export interface GradientResult {
 /** Vector reverse mode for one model; see the file comment. */
 export class VectorEngine {
   readonly tape: VectorTape;
-  private readonly sweeps = new Map<string, { sweep: Sweep; source: string }>();
+  private readonly sweeps = new Map<Mode, { sweep: Sweep; source: string }>();
   private readonly empty = new Float64Array(0);
+  private readonly checked = new WeakMap<DataSet, Float64Array[]>();
 
   constructor(readonly model: Model) {
     this.tape = vectorTape(model);
@@ -546,11 +548,10 @@ export class VectorEngine {
   }
 
   private get(mode: Mode): { sweep: Sweep; source: string } {
-    const key = `${+mode.reverse}${+mode.tangent}${+mode.perRow}`;
-    let s = this.sweeps.get(key);
+    let s = this.sweeps.get(mode);
     if (s === undefined) {
       s = generate(this.tape, mode);
-      this.sweeps.set(key, s);
+      this.sweeps.set(mode, s);
     }
     return s;
   }
@@ -560,12 +561,17 @@ export class VectorEngine {
     return this.get(MODES[task]).source;
   }
 
+  /** The data set's columns in the order of the tape's row inputs (checked once per data set). */
   private columns(data: DataSet): Float64Array[] {
+    const hit = this.checked.get(data);
+    if (hit !== undefined) return hit;
     const want = this.tape.inputs;
     if (data.inputs.length !== want.length || data.inputs.some((inp, j) => inp.name !== want[j]!.name || inp.length !== want[j]!.length)) {
       throw new FisherError('bad-value', `the data set holds ${data.inputs.map((i) => i.name).join(', ') || 'nothing'}, the model needs ${want.map((i) => i.name).join(', ') || 'nothing'}`);
     }
-    return want.map((inp) => data.columns.get(inp.name)!);
+    const cols = want.map((inp) => data.columns.get(inp.name)!);
+    this.checked.set(data, cols);
+    return cols;
   }
 
   private theta(theta: ArrayLike<number>): Float64Array {
