@@ -149,6 +149,15 @@ describe('verify: neither a lucky point nor a rounding error decides', () => {
     expect(r.method).toContain('evaluation at');
   });
 
+  it("accepts the Student-t information in Lange, Little & Taylor's form (JASA 1989, 84, 881) and rejects a slip in it", () => {
+    const m = parse('x ~ StudentT(nu, mu, s)');
+    const claim = (c: string): string => `[[trigamma(nu/2)/4 - trigamma((nu+1)/2)/4 - ${c}, 0, -2/(s*(nu+1)*(nu+3))], [0, (nu+1)/((nu+3)*s^2), 0], [-2/(s*(nu+1)*(nu+3)), 0, 2*nu/((nu+3)*s^2)]]`;
+    expect(verify(m, 'fisher', claim('(nu+5)/(2*nu*(nu+1)*(nu+3))')).equal).toBe(true);
+    const r = verify(m, 'fisher', claim('(nu+5)/(2*nu*(nu+1)*(nu+2))'));
+    expect(r.equal).toBe(false);
+    expect(r.counterexample!.entry).toEqual(['nu', 'nu']);
+  });
+
   it('accepts the logistic regression information written with the sigmoid (Agresti 2013, §5.4)', () => {
     const c = cases.find((x) => x.id === 'logistic_regression_2');
     if (c === undefined) return;
