@@ -26,7 +26,11 @@ export { VectorEngine, vectorEngine, vectorTape, paramVector, type VectorTape, t
 export { dataSet, rowInputs, columnNames, type DataSet, type DataSource, type RowInput, type ColumnSource } from './ad/dataset';
 export { linearStructure, reducedModel, type LinearStructure, type Channel } from './ad/linear';
 export { gramSymmetric, gramCross } from './ad/gram';
-export { compile, type Compiled } from './expr/compile';
+export { compile, compileColumns, compileFunction, oddRootPower, type Compiled, type ColumnKernel } from './expr/compile';
+export { Dual, derivative, forwardAlgebra, gradForward, hessianForward, jvp, makeDual, newTag, primalOf, tangentOf, type Num } from './ad/forward';
+export { Tape, gradReverse, hessianReverse, hvp, vjp, type TapeOptions } from './ad/reverse';
+export { callKernels, type CallKernels } from './ad/kernels';
+export { schedule, topologicalOrder, type Schedule } from './ad/graph';
 export { Rng } from './numeric/random';
 export { SAMPLERS } from './families/samplers';
 export { expfamily, solveSystem, type ExpFamilyResult, type ExponentialFamily, type NotExponentialFamily, type ExpFamilyOptions, type ExpFamilyValues } from './stats/expfamily';

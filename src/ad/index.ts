@@ -2,7 +2,7 @@
 export { Dual, derivative, forwardAlgebra, gradForward, hessianForward, jvp, makeDual, newTag, primalOf, tangentOf, type Num } from './forward';
 export { Tape, gradReverse, hessianReverse, hvp, vjp, type TapeOptions } from './reverse';
 export { callKernels, type CallKernels } from './kernels';
-export { topologicalOrder } from './graph';
+export { schedule, topologicalOrder, type Schedule } from './graph';
 export { VectorEngine, vectorEngine, vectorTape, paramVector, paramOffsets, type VectorTape, type Slot, type GradientResult } from './vector';
 export { dataSet, rowInputs, scalarColumns, columnNames, type DataSet, type DataSource, type RowInput, type ColumnSource } from './dataset';
 export { linearStructure, reducedModel, channelValues, channelGram, type LinearStructure, type Channel } from './linear';
