@@ -305,6 +305,145 @@ function handWrittenWeibullMle(x) {
   return [k, lam];
 }
 
+// W3: logistic regression, d = 100, n = 10,000 seeded synthetic rows, the vector model
+// `given z in real[d]; param beta in real[d]; y ~ Bernoulli(sigmoid(dot(z, beta)))`: value and
+// gradient by the vector reverse mode (generated sweeps). Ratios: gradient / value in the same run
+// (target ≤ 2.5), and gradient against a hand-written JavaScript loop over the same Float64Arrays
+// (target ≤ 1.5), both measured in turns. Memory: the peak heap over 100 gradient sweeps (10^6 rows),
+// and the heap growth per row of one sweep after a full collection (0 when nothing is allocated per row).
+// W5: the empirical (Σ s sᵀ) and expected (XᵀWX) Fisher of the same model with d = 50, by the
+// blocked Gram kernels, against a hand-written naive triple loop (target ≤ 1.5).
+{
+  const logistic = (d) => fl.parse(`const d = ${d}; given z in real[d]; param beta in real[d]; y ~ Bernoulli(sigmoid(dot(z, beta)))`);
+  const synthetic = (model, n, d, seed) => {
+    const rng = new fl.Rng(seed);
+    const truth = Float64Array.from({ length: d }, () => rng.normal() / Math.sqrt(d));
+    const z = new Float64Array(n * d);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let eta = 0;
+      for (let k = 0; k < d; k++) eta += (z[i * d + k] = rng.normal()) * truth[k];
+      y[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+    }
+    const theta = truth.map((b, k) => 0.8 * b + 0.01 * Math.cos(k));
+    return { data: fl.dataSet(model, { y, z }), theta };
+  };
+  // Medians of several functions measured in turns (one run of each per round), so that a busy
+  // machine slows them alike.
+  const interleaved = (fns, { reps, warm }) => {
+    const times = fns.map(() => []);
+    for (let r = 0; r < warm + reps; r++) {
+      fns.forEach((f, i) => {
+        const a = performance.now();
+        f();
+        if (r >= warm) times[i].push(performance.now() - a);
+      });
+    }
+    return times.map((t) => t.sort((x, y) => x - y)[Math.floor(t.length / 2)]);
+  };
+  const close = (a, b, what) => {
+    for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= 1e-9 * (1 + Math.abs(b[i])))) throw new Error(`${what}: entry ${i} is ${a[i]}, the hand-written loop gives ${b[i]}`);
+  };
+
+  const n = 10_000;
+  const d = 100;
+  const model = logistic(d);
+  const { data, theta } = synthetic(model, n, d, 2024);
+  const Z = data.columns.get('z');
+  const Y = data.columns.get('y');
+  const engine = fl.vectorEngine(model);
+  const g = new Float64Array(d);
+  const hg = new Float64Array(d);
+  close([engine.gradient(data, theta, g).value, ...g], [handLogisticGradient(Z, Y, theta, hg, n, d), ...hg], 'W3 gradient');
+  const [value, gradient, hand] = interleaved([() => engine.value(data, theta), () => engine.gradient(data, theta, g), () => handLogisticGradient(Z, Y, theta, hg, n, d)], { reps: 100, warm: 20 });
+
+  // Memory: heap growth over one sweep of 10^4 rows, right after a full collection (so that no
+  // collection interrupts the count); one boxed number per row would show as 16 bytes per row.
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const growthPerRow = (f) => {
+    const g = [];
+    for (let c = 0; c < 21; c++) {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      f();
+      g.push((process.memoryUsage().heapUsed - before) / n);
+    }
+    return g.sort((x, y) => x - y)[10];
+  };
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  let peak = base;
+  for (let c = 0; c < 100; c++) {
+    engine.gradient(data, theta, g);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  const memory = {
+    data_mb: (Z.byteLength + Y.byteLength) / 2 ** 20,
+    heap_before_mb: base / 2 ** 20,
+    peak_heap_mb: peak / 2 ** 20,
+    peak_heap_delta_mb: (peak - base) / 2 ** 20,
+    heap_bytes_per_row_gradient: growthPerRow(() => engine.gradient(data, theta, g)),
+    heap_bytes_per_row_value: growthPerRow(() => engine.value(data, theta)),
+    heap_bytes_per_row_hand_written: growthPerRow(() => handLogisticGradient(Z, Y, theta, hg, n, d)),
+    tape_entries: engine.size,
+  };
+  record('W3-logistic-value', `logistic regression d = ${d}, n = ${n}: Σ log p by the vector reverse mode's value sweep`, value, 'hand-written value + gradient loop', hand);
+  record('W3-logistic-gradient', `logistic regression d = ${d}, n = ${n}: value + gradient by vector reverse mode (target: ≤ 1.5x hand-written, ≤ 2.5x the value sweep)`, gradient, 'hand-written value + gradient loop', hand, {
+    gradient_over_value: gradient / value,
+    ...memory,
+  });
+
+  const d5 = 50;
+  const model5 = logistic(d5);
+  const w5 = synthetic(model5, n, d5, 5);
+  const Z5 = w5.data.columns.get('z');
+  const Y5 = w5.data.columns.get('y');
+  const F = new Float64Array(d5 * d5);
+  close(fl.dataMatrix(model5, w5.data, w5.theta, 'empirical'), naiveLogisticFisher(Z5, Y5, w5.theta, n, d5, F, 'empirical'), 'W5 empirical');
+  close(fl.dataMatrix(model5, w5.data, w5.theta, 'expected'), naiveLogisticFisher(Z5, Y5, w5.theta, n, d5, F, 'expected'), 'W5 expected');
+  for (const quantity of ['empirical', 'expected']) {
+    const [ours, naive] = interleaved([() => fl.dataMatrix(model5, w5.data, w5.theta, quantity), () => naiveLogisticFisher(Z5, Y5, w5.theta, n, d5, F, quantity)], { reps: 40, warm: 8 });
+    const what = quantity === 'empirical' ? 'empirical Fisher Σ (y − σ)² z zᵀ' : 'expected Fisher XᵀWX, W = σ(1 − σ) (from the ladder on the reduced model)';
+    record(`W5-logistic-${quantity}`, `logistic regression d = ${d5}, n = ${n}: ${what}, blocked 4x4 tiles (target: ≤ 1.5x the naive loop)`, ours, 'hand-written naive triple loop', naive);
+  }
+}
+
+/** Σ_i log p and its gradient Σ_i (y_i − σ(η_i)) z_i, written out; returns the log-likelihood. */
+function handLogisticGradient(Z, Y, beta, g, n, d) {
+  g.fill(0);
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    let eta = 0;
+    for (let k = 0; k < d; k++) eta += Z[o + k] * beta[k];
+    // y η − log(1 + e^η), without overflow
+    ll += Y[i] * eta - (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta)));
+    const r = Y[i] - 1 / (1 + Math.exp(-eta));
+    for (let k = 0; k < d; k++) g[k] += r * Z[o + k];
+  }
+  return ll;
+}
+
+/** Σ_i w_i z_i z_iᵀ by the naive triple loop, w = (y − σ)² (empirical) or σ(1 − σ) (expected). */
+function naiveLogisticFisher(Z, Y, beta, n, d, F, quantity) {
+  F.fill(0);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    let eta = 0;
+    for (let k = 0; k < d; k++) eta += Z[o + k] * beta[k];
+    const s = 1 / (1 + Math.exp(-eta));
+    const w = quantity === 'empirical' ? (Y[i] - s) * (Y[i] - s) : s * (1 - s);
+    for (let j = 0; j < d; j++) {
+      const a = w * Z[o + j];
+      for (let k = 0; k < d; k++) F[j * d + k] += a * Z[o + k];
+    }
+  }
+  return F;
+}
+
 // Geometry, warm. KL(p1 ‖ p2) of Gamma(k, b) in closed form: baseline the Fisher matrix of the same
 // model by the ladder (the same linearisation and moments). The Fisher–Rao distance of Gamma(k, b)
 // by geodesic shooting: baseline a hand-written shooting with the metric and its derivatives written

@@ -330,12 +330,14 @@ describe('vector reverse mode', () => {
     for (const n of ['constructor', 'process', 'require', 'eval_']) expect(src).not.toContain(n);
   });
 
-  it('log(sigmoid(x)) stays finite where σ(x) rounds to 0 or 1', () => {
+  it('log(1 − sigmoid(x)) keeps its precision where σ(x) rounds to 1', () => {
+    // 1 − σ(40) is 4.2e-18, but σ(40) is 1 in floating point: log(1 − σ(40)) would be −∞.
     const m = parse(LOGISTIC(1));
-    const data = dataSet(m, { y: [1, 0], z: [-800, 800] });
+    const data = dataSet(m, { y: [0, 1], z: [40, -40] });
     const r = vectorEngine(m).gradient(data, [1]);
-    expect(r.value).toBeCloseTo(-1600, 9);
-    expect(r.gradient[0]).toBeCloseTo(-1600, 9);
+    const exact = -2 * (40 + Math.log1p(Math.exp(-40)));
+    expect(r.value).toBeCloseTo(exact, 12);
+    expect(r.gradient[0]).toBeCloseTo(-2 * 40 * sigmoid(40), 12);
   });
 });
 

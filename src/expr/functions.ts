@@ -59,7 +59,8 @@ const DEFS: FunctionDef[] = [
     name: 'log',
     arity: 1,
     description: 'natural logarithm',
-    eval: (x) => (x < 0 ? NaN : Math.log(x)),
+    // Math.log is NaN below 0 by itself; a NaN constant here would box every result in optimised loops.
+    eval: Math.log,
     d: [(A, [x]) => A.div(A.num(1), x!)],
     domain: [POSITIVE],
     range: inc(Math.log),
