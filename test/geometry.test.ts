@@ -398,6 +398,33 @@ describe('Fisher–Rao distance', () => {
     expect(Math.abs(d({ k, b }, { k: k + dk, b: b + db }) / local - 1)).toBeLessThan(1e-5);
   });
 
+  it('shoots between far-apart points, symmetrically, above the spherical bound 2·acos(∫√(p1 p2))', () => {
+    // p ↦ 2√p maps the Fisher metric isometrically into the sphere of radius 2 in L², so any path
+    // between p1 and p2 is at least the great-circle arc 2·acos(∫√(p1 p2)) (Amari & Nagaoka 2000, §2.5),
+    // and for nearby points the two agree to third order.
+    const m = parse('x ~ Gamma(k, b)');
+    const sphere = (a: Record<string, number>, b: Record<string, number>): number => 2 * Math.acos(Math.min(1, quadOf(m, a, b, (l1, l2) => Math.exp((l1 + l2) / 2))));
+    const pairsOf: Array<[Record<string, number>, Record<string, number>]> = [
+      [{ k: 0.1, b: 10 }, { k: 50, b: 0.1 }],
+      [{ k: 1, b: 1 }, { k: 3, b: 2 }],
+      [{ k: 2, b: 0.5 }, { k: 0.7, b: 0.4 }],
+    ];
+    for (const [a, b] of pairsOf) {
+      const ab = fisherRaoDistance(m, { from: P(a), to: P(b) });
+      const ba = fisherRaoDistance(m, { from: P(b), to: P(a) });
+      expect(ab.geodesic!.converged && ba.geodesic!.converged).toBe(true);
+      expect(Math.abs(ab.value! - ba.value!)).toBeLessThanOrEqual(10 * (ab.error! + ba.error!) + 1e-12);
+      expect(ab.value!).toBeGreaterThan(sphere(a, b));
+    }
+    const [a, b] = [{ k: 2, b: 1.5 }, { k: 2.03, b: 1.47 }];
+    expect(fisherRaoDistance(m, { from: P(a), to: P(b) }).value! / sphere(a, b)).toBeCloseTo(1, 4);
+  });
+
+  it('refuses a singular Fisher matrix (parameters not identifiable at the point)', () => {
+    const m = parse('data y in {0,1}; given z in real; param b0; param b1; logp = y*(b0 + b1*z) - log(1 + exp(b0 + b1*z))');
+    expect(() => fisherRaoDistance(m, { from: P({ b0: 0.1, b1: -0.3, z: 0.5 }), to: P({ b0: 0.2, b1: 0.1 }) })).toThrow(/singular/);
+  });
+
   it('has no Fisher–Rao distance where the support moves with θ', () => {
     expect(() => fisherRaoDistance(parse('x ~ Uniform(0, theta)'))).toThrow(/support depends on theta/);
   });

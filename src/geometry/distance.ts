@@ -18,7 +18,8 @@
  *    information distance: a geometrical reading, Discrete Appl. Math. 197) in any of its
  *    parameterisations, and the same for Cauchy, Laplace, logistic, Student-t, Gumbel, Weibull;
  * 3. otherwise, geodesic shooting (geodesic.ts) with the Christoffel symbols from the symbolic
- *    derivatives of the closed-form F, or from central differences of a numeric F.
+ *    derivatives of the closed-form F, or from central differences of a numeric F, in coordinates
+ *    where every parameter ranges over the whole line (log θ for θ > 0, logit for an interval).
  */
 import { diff } from '../expr/diff';
 import { FisherError } from '../expr/errors';
@@ -35,7 +36,7 @@ import { parameterPoints } from '../fisher/points';
 import { standardise } from '../fisher/standardize';
 import type { Model } from '../lang/model';
 import { integrate } from '../numeric/quadrature';
-import { shoot, type Metric } from './geodesic';
+import { shoot, unconstrainedChart, type Metric } from './geodesic';
 import { standardName } from './locscale';
 import { checkPoint, pointPair, type PointPair } from './pair';
 import { present } from './present';
@@ -66,7 +67,10 @@ export interface DistanceResult {
   readonly value?: number;
   readonly error?: number;
   readonly valueMethod?: string;
-  /** When shot: the geodesic's endpoint residual, initial velocity and whether Newton converged. */
+  /**
+   * When shot: how far the geodesic ends from θ2 and its initial velocity, both in the coordinates
+   * it is integrated in (logs of positive parameters, logits of bounded ones), and whether Newton converged.
+   */
   readonly geodesic?: { readonly residual: number; readonly velocity: number[]; readonly steps: number; readonly converged: boolean };
 }
 
@@ -112,9 +116,12 @@ export function fisherRaoDistance(m: Model, options: DistanceOptions = {}): Dist
   const metric = fisherMetric(m, F, env);
   requireRegular(metric, a, pair.params);
   // A numeric F costs a quadrature per evaluation: fewer Runge–Kutta steps, with the error estimate saying what that costs.
-  const geo = shoot(metric, a, b, { steps: options.steps ?? (F.closedForm ? 64 : 16) });
+  // Shot in unconstrained coordinates (logs of positive parameters, logits of bounded ones).
+  const chart = unconstrainedChart(metric, m.params.map((p) => p.range));
+  const geo = shoot(chart.metric, chart.toChart(a), chart.toChart(b), { steps: options.steps ?? (F.closedForm ? 64 : 16), maxEvaluations: F.closedForm ? 1e6 : 5000 });
   if (!geo.converged) {
-    throw new FisherError('bad-value', `geodesic shooting did not reach the second point (residual ${geo.residual.toExponential(2)}): the points may be too far apart for this metric, or the geodesic leaves the parameter domain`);
+    const why = geo.failure === 'budget' ? `it ran out of its budget of ${F.closedForm ? 'a million' : '5000 numeric'} evaluations of the Fisher matrix` : 'the points may be too far apart for this metric, or the geodesic leaves the parameter domain';
+    throw new FisherError('bad-value', `geodesic shooting did not reach the second point${Number.isFinite(geo.residual) ? ` (residual ${geo.residual.toExponential(2)})` : ''}: ${why}`);
   }
   return {
     ...base,
@@ -237,7 +244,7 @@ function requireRegular(metric: Metric, a: readonly number[], params: readonly s
   if (!metric.at(a, g, new Float64Array(n * n * n))) throw new FisherError('bad-value', 'the Fisher matrix has no finite value at the first point');
   const ev = symmetricEigenvalues(Array.from({ length: n }, (_, i) => Array.from(g.subarray(i * n, (i + 1) * n))));
   const max = Math.max(...ev.map(Math.abs));
-  if (!(Math.min(...ev) > 1e-10 * max)) {
+  if (!(Math.min(...ev) > 1e-13 * max)) {
     throw new FisherError('bad-value', `the Fisher matrix is singular at the first point (eigenvalues ${ev.map((x) => x.toExponential(2)).join(', ')}): (${params.join(', ')}) are not all identifiable from one observation there, so the Fisher information is not a Riemannian metric and there is no Fisher–Rao distance`);
   }
 }

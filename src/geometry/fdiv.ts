@@ -203,10 +203,12 @@ function integrandOf(spec: DivergenceSpec, u: Expr, inSecond: Expr, regular: boo
  * that exponents and factors of the integrands stay exact.
  */
 export function exactNumber(x: number): Expr {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(x));
-  if (m === null) throw new FisherError('bad-option', `${x} is too large or too small for an exact exponent; use a decimal such as 0.5`);
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(x));
+  if (m === null) throw new FisherError('bad-option', `${x} is not a finite number`);
   const frac = m[3] ?? '';
-  return num(BigInt(`${m[1]}${m[2]}${frac}`), 10n ** BigInt(frac.length));
+  const shift = Number(m[4] ?? 0) - frac.length;
+  const digits = BigInt(`${m[1]}${m[2]}${frac}`);
+  return shift >= 0 ? num(digits * 10n ** BigInt(shift)) : num(digits, 10n ** BigInt(-shift));
 }
 
 /** 1 where x lies in the support at θ2, 0 outside: products of (1 ± sign(·))/2 over the moving bounds. */

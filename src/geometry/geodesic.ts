@@ -36,6 +36,8 @@ export interface Geodesic {
   /** Runge–Kutta steps of the reported length. */
   readonly steps: number;
   readonly converged: boolean;
+  /** Why not converged: Newton found no velocity, or the evaluation budget ran out. */
+  readonly failure?: 'no geodesic found' | 'budget';
 }
 
 export interface ShootOptions {
@@ -45,6 +47,8 @@ export interface ShootOptions {
   readonly maxIterations?: number;
   /** Tolerance on the endpoint, relative to |b − a| (default 1e-11). */
   readonly tolerance?: number;
+  /** Budget of metric evaluations for the search (default 1e6); past it the shooting gives up. */
+  readonly maxEvaluations?: number;
 }
 
 interface Shot {
@@ -57,8 +61,12 @@ interface Shot {
  * The geodesic from a to b of a metric, by shooting.
  * @example shoot(normalMetric, [0, 1], [1, 2]).length // the Fisher–Rao distance, ≈ closed form
  */
-export function shoot(metric: Metric, a: readonly number[], b: readonly number[], options: ShootOptions = {}): Geodesic {
-  const n = metric.dim;
+export function shoot(exact: Metric, a: readonly number[], b: readonly number[], options: ShootOptions = {}): Geodesic {
+  const n = exact.dim;
+  // The search runs on a budget: every metric evaluation counts, and past the budget none succeeds.
+  let evaluations = 0;
+  const budget = options.maxEvaluations ?? 1e6;
+  const metric: Metric = { dim: n, at: (theta, g, dg) => ++evaluations <= budget && exact.at(theta, g, dg) };
   const steps = options.steps ?? 64;
   // Relative to the distance between the ends, so that short geodesics keep their digits.
   const tol = (options.tolerance ?? 1e-11) * Math.hypot(...b.map((x, i) => x - a[i]!)) + 1e-14 * (1 + Math.hypot(...b));
@@ -81,13 +89,13 @@ export function shoot(metric: Metric, a: readonly number[], b: readonly number[]
     }
   }
   if (v === undefined) {
-    return { length: NaN, error: Infinity, residual: Infinity, velocity: [], path: [], steps, converged: false };
+    return { length: NaN, error: Infinity, residual: Infinity, velocity: [], path: [], steps, converged: false, failure: evaluations > budget ? 'budget' : 'no geodesic found' };
   }
   // The same boundary problem with twice the steps: its length is reported, the difference is the error.
   const fine = solveBoundary(metric, a, b, v, 2 * steps, options, tol) ?? v;
-  const coarse = lengthOf(metric, integrate(metric, a, v, steps)!, n);
-  const shot = integrate(metric, a, fine, 2 * steps)!;
-  const length = lengthOf(metric, shot, n);
+  const coarse = lengthOf(exact, integrate(exact, a, v, steps)!, n);
+  const shot = integrate(exact, a, fine, 2 * steps)!;
+  const length = lengthOf(exact, shot, n);
   const residual = Math.hypot(...shot.end.map((x, i) => x - b[i]!));
   return { length, error: Math.abs(length - coarse), residual, velocity: fine, path: shot.path, steps: 2 * steps, converged: converged && residual <= 100 * tol };
 }
@@ -206,4 +214,70 @@ function lengthOf(metric: Metric, shot: Shot, n: number): number {
   let sum = speed[0]! + speed[steps]!;
   for (let k = 1; k < steps; k++) sum += (k % 2 === 1 ? 4 : 2) * speed[k]!;
   return sum / (3 * steps);
+}
+
+/** A metric in coordinates where every parameter ranges over the whole line, and the maps to and from them. */
+export interface Chart {
+  readonly metric: Metric;
+  readonly toChart: (theta: readonly number[]) => number[];
+  readonly fromChart: (phi: readonly number[]) => number[];
+}
+
+interface CoordinateMap {
+  readonly to: (theta: number) => number;
+  /** θ(φ), θ'(φ), θ''(φ). */
+  readonly from: (phi: number) => [number, number, number];
+}
+
+/** θ = lo + e^φ, hi − e^φ, lo + (hi − lo)·sigmoid(φ), or φ itself. */
+function coordinate(lo: number, hi: number): CoordinateMap {
+  if (Number.isFinite(lo) && Number.isFinite(hi)) {
+    const w = hi - lo;
+    return {
+      to: (t) => Math.log((t - lo) / (hi - t)),
+      from: (p) => {
+        const s = 1 / (1 + Math.exp(-p));
+        return [lo + w * s, w * s * (1 - s), w * s * (1 - s) * (1 - 2 * s)];
+      },
+    };
+  }
+  if (Number.isFinite(lo)) return { to: (t) => Math.log(t - lo), from: (p) => [lo + Math.exp(p), Math.exp(p), Math.exp(p)] };
+  if (Number.isFinite(hi)) return { to: (t) => Math.log(hi - t), from: (p) => [hi - Math.exp(p), -Math.exp(p), -Math.exp(p)] };
+  return { to: (t) => t, from: (p) => [p, 1, 0] };
+}
+
+/**
+ * The metric pulled back to unconstrained coordinates φ (logs of positive parameters, logits of
+ * bounded ones): g̃_ij = g_ij θ_i' θ_j' and ∂_k g̃_ij = ∂_k g_ij θ_k' θ_i' θ_j' + g_ij (δ_ik θ_i'' θ_j' +
+ * δ_jk θ_i' θ_j''). Geodesics and lengths do not depend on the coordinates; in these a Runge–Kutta
+ * step cannot leave the domain, and scales are evened out.
+ */
+export function unconstrainedChart(metric: Metric, ranges: ReadonlyArray<{ readonly lo: number; readonly hi: number }>): Chart {
+  const n = metric.dim;
+  const maps = ranges.map((r) => coordinate(r.lo, r.hi));
+  const g = new Float64Array(n * n);
+  const dg = new Float64Array(n * n * n);
+  return {
+    toChart: (theta) => theta.map((t, i) => maps[i]!.to(t)),
+    fromChart: (phi) => phi.map((p, i) => maps[i]!.from(p)[0]),
+    metric: {
+      dim: n,
+      at: (phi, gt, dgt) => {
+        const m = phi.map((p, i) => maps[i]!.from(p));
+        if (!metric.at(m.map((x) => x[0]), g, dg)) return false;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) gt[i * n + j] = g[i * n + j]! * m[i]![1] * m[j]![1];
+        for (let k = 0; k < n; k++) {
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < n; j++) {
+              let v = dg[(k * n + i) * n + j]! * m[k]![1] * m[i]![1] * m[j]![1];
+              if (k === i) v += g[i * n + j]! * m[i]![2] * m[j]![1];
+              if (k === j) v += g[i * n + j]! * m[i]![1] * m[j]![2];
+              dgt[(k * n + i) * n + j] = v;
+            }
+          }
+        }
+        return gt.every(Number.isFinite) && dgt.every(Number.isFinite);
+      },
+    },
+  };
 }
