@@ -162,7 +162,13 @@ export function channelGram(s: LinearStructure, data: DataSet, weight: (j: numbe
       const ck = s.channels[k]!;
       const fj = feature(cj);
       const fk = feature(ck);
-      if (j === k) gramSymmetric(fj.X, fj.ld, 0, fj.d, w, n, { out, ld: P, row: cj.offset, col: cj.offset });
+      if (cj.input === undefined && ck.input === undefined) {
+        // Two scalar channels: Σ_i w_i.
+        let t = 0;
+        for (let i = 0; i < n; i++) t += w[i]!;
+        out[cj.offset * P + ck.offset]! += t;
+        if (j !== k) out[ck.offset * P + cj.offset]! += t;
+      } else if (j === k) gramSymmetric(fj.X, fj.ld, 0, fj.d, w, n, { out, ld: P, row: cj.offset, col: cj.offset });
       else gramCross(fj.X, fj.ld, 0, fj.d, fk.X, fk.ld, 0, fk.d, w, n, { out, ld: P, row: cj.offset, col: ck.offset }, true);
     }
   }

@@ -109,14 +109,15 @@ function dataHessian(m: Model, data: DataSet, theta: Float64Array): { hessian: F
 const kernels = new WeakMap<object, Map<string, { kernel: ColumnKernel; fixed: string[] }>>();
 
 /**
- * Compile expressions over a data set's columns: every symbol that is a column (a row value, or a
- * per-row value in `extra`) is read per row; parameters and constants are fixed.
+ * Compile expressions over a data set's columns (once per owner and key: `make` derives them on
+ * the first call): every symbol that is a column is read per row; parameters and constants are fixed.
  */
-function compiled(owner: object, key: string, exprs: readonly Expr[], columnNames: ReadonlySet<string>): { kernel: ColumnKernel; fixed: string[] } {
+function compiled(owner: object, key: string, make: () => readonly Expr[], columnNames: ReadonlySet<string>): { kernel: ColumnKernel; fixed: string[] } {
   let byKey = kernels.get(owner);
   if (byKey === undefined) kernels.set(owner, (byKey = new Map()));
   let k = byKey.get(key);
   if (k === undefined) {
+    const exprs = make();
     const names = new Set<string>();
     for (const e of exprs) symbols(e, names);
     const all = [...names].filter((n) => !['pi', 'e', 'euler_gamma'].includes(n) || columnNames.has(n));
@@ -147,23 +148,24 @@ function columnsOf(kernel: ColumnKernel, available: ReadonlyMap<string, Float64A
 }
 
 /** Σ_i of expressions of the scalar view over the rows. */
-function sumOver(m: Model, data: DataSet, theta: Float64Array, key: string, exprs: readonly Expr[]): Float64Array {
+function sumOver(m: Model, data: DataSet, theta: Float64Array, key: string, make: () => readonly Expr[]): Float64Array {
   const cols = scalarColumns(data);
-  const { kernel, fixed } = compiled(m, key, exprs, new Set(cols.keys()));
-  const sums = new Float64Array(exprs.length);
+  const { kernel, fixed } = compiled(m, key, make, new Set(cols.keys()));
+  const sums = new Float64Array(kernel.outputs);
   kernel.sum(columnsOf(kernel, cols), fixedValues(m, theta, fixed), sums, 0, data.rows);
   return sums;
 }
 
 function symbolicTotals(m: Model, data: DataSet, theta: Float64Array, withHessian: boolean): { value: number; score: Float64Array; hessian?: Float64Array[]; method?: string } {
   const P = m.params.length;
-  const s = score(m);
-  const exprs = [m.logp, ...s];
-  if (withHessian) {
-    const h = hessian(m);
-    for (let i = 0; i < P; i++) for (let j = i; j < P; j++) exprs.push(h[i]![j]!);
-  }
-  const sums = sumOver(m, data, theta, withHessian ? 'symbolic-hessian' : 'symbolic-score', exprs);
+  const sums = sumOver(m, data, theta, withHessian ? 'symbolic-hessian' : 'symbolic-score', () => {
+    const exprs = [m.logp, ...score(m)];
+    if (withHessian) {
+      const h = hessian(m);
+      for (let i = 0; i < P; i++) for (let j = i; j < P; j++) exprs.push(h[i]![j]!);
+    }
+    return exprs;
+  });
   const out = { value: sums[0]!, score: sums.slice(1, 1 + P) };
   if (!withHessian) return out;
   const hm = Array.from({ length: P }, () => new Float64Array(P));
@@ -229,21 +231,22 @@ function channelInformation(m: Model, s: LinearStructure): Expr[] | null {
  */
 function channelWeights(m: Model, s: LinearStructure, data: DataSet, theta: Float64Array, what: 'hessian' | 'score' | 'expected'): Float64Array[] {
   const K = s.channels.length;
-  const names = s.channels.map((c) => c.name);
-  let exprs: Expr[];
-  if (what === 'expected') exprs = channelInformation(m, s)!;
-  else {
+  const make = (): Expr[] => {
+    if (what === 'expected') return channelInformation(m, s)!;
+    const names = s.channels.map((c) => c.name);
     const g = names.map((n) => diff(s.reduced, n));
-    exprs = what === 'score' ? g : [];
-    if (what === 'hessian') for (let j = 0; j < K; j++) for (let k = j; k < K; k++) exprs.push(diff(g[j]!, names[k]!));
-  }
+    if (what === 'score') return g;
+    const h: Expr[] = [];
+    for (let j = 0; j < K; j++) for (let k = j; k < K; k++) h.push(diff(g[j]!, names[k]!));
+    return h;
+  };
   const chan = channelValues(s, data, theta);
   const cols = new Map(scalarColumns(data));
   s.channels.forEach((c, j) => {
     if (c.input !== undefined) cols.set(c.name, chan[j]!);
   });
-  const { kernel, fixed } = compiled(s, what, exprs, new Set(cols.keys()));
-  const out = exprs.map(() => new Float64Array(data.rows));
+  const { kernel, fixed } = compiled(s, what, make, new Set(cols.keys()));
+  const out = Array.from({ length: kernel.outputs }, () => new Float64Array(data.rows));
   kernel.map(columnsOf(kernel, cols), fixedValues(m, theta, fixed), out, 0, data.rows);
   if (what !== 'score') return out;
   // ∂ℓ/∂c_j ∂ℓ/∂c_k, row by row.
