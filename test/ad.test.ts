@@ -350,6 +350,9 @@ describe('the same conventions as the symbolic engine', () => {
     ['x^(-5/3)', { x: -2.5 }],
     ['x^2', { x: 0 }],
     ['a^x', { a: 2.5, x: -0.4 }],
+    // A symbolic exponent that is not differentiated is a constant: a x^(a-1), even at x = 0 or x < 0.
+    ['x^a', { x: 0, a: 2 }],
+    ['x^a', { x: -2, a: 3 }],
     ['x^y', { x: 1.7, y: -2.2 }],
     ['(x + y)^(x*y)', { x: 0.6, y: 1.1 }],
     // abs and sign: the derivative of abs is sign (0 at 0), sign's is 0.
