@@ -139,30 +139,7 @@ function runKl(modelArg: string, o: KlOptions): number {
   const checks = o.check ? [localCheck(m, d, points)] : undefined;
   const failed = checks !== undefined && checks.some((c) => !c.ok);
   if (o.json) {
-    const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
-    const results = shown.map((s) => ({
-      direction: s.direction,
-      expr: s.expr === null ? null : printExpr(s.expr),
-      latex: s.expr === null ? null : toLatex(s.expr),
-      method: s.method,
-      finiteWhen: s.finiteWhen.map((c) => printConditions([c])),
-      ...(s.value !== undefined ? { value: finite(s.value.value), infinite: s.value.value === Infinity, error: finite(s.value.error), valueMethod: s.value.method, converged: s.value.converged } : {}),
-    }));
-    const out = {
-      params: [...d.pair.params],
-      first: [...d.pair.first],
-      second: [...d.pair.second],
-      divergence: spec.name === 'alpha' ? `alpha=${spec.alpha}` : spec.name,
-      label: d.info.label,
-      definition: d.info.definition,
-      curvature: d.info.curvature,
-      closedForm: d.expr !== null,
-      results,
-      warnings: [...d.warnings],
-      ...(points !== undefined ? { value: shown.length === 1 ? finite(shown[0]!.value!.value) : shown.map((s) => finite(s.value!.value)) } : {}),
-      ...(checks !== undefined ? { checks } : {}),
-    };
-    print(JSON.stringify(out, null, 2));
+    print(JSON.stringify(klJSON(d, shown, points !== undefined, checks), null, 2));
     return failed ? 1 : 0;
   }
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -174,6 +151,33 @@ function runKl(modelArg: string, o: KlOptions): number {
   if (d.expr === null && points === undefined) process.stderr.write('note: no closed form was derived; add --from and --to to evaluate numerically\n');
   if (checks !== undefined) for (const c of checks) printCheck(c, d.info.label, o.latex === true);
   return failed ? 1 : 0;
+}
+
+/** The `kl --json` object: `value` is a number, or [forward, reverse] with --both; null where infinite. */
+function klJSON(d: Divergence, shown: readonly Shown[], withPoints: boolean, checks: readonly LocalCheck[] | undefined): object {
+  const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+  const results = shown.map((s) => ({
+    direction: s.direction,
+    expr: s.expr === null ? null : printExpr(s.expr),
+    latex: s.expr === null ? null : toLatex(s.expr),
+    method: s.method,
+    finiteWhen: s.finiteWhen.map((c) => printConditions([c])),
+    ...(s.value !== undefined ? { value: finite(s.value.value), infinite: s.value.value === Infinity, error: finite(s.value.error), valueMethod: s.value.method, converged: s.value.converged } : {}),
+  }));
+  return {
+    params: [...d.pair.params],
+    first: [...d.pair.first],
+    second: [...d.pair.second],
+    divergence: d.spec.name === 'alpha' ? `alpha=${d.spec.alpha}` : d.spec.name,
+    label: d.info.label,
+    definition: d.info.definition,
+    curvature: d.info.curvature,
+    closedForm: d.expr !== null,
+    results,
+    warnings: [...d.warnings],
+    ...(withPoints ? { value: shown.length === 1 ? finite(shown[0]!.value!.value) : shown.map((s) => finite(s.value!.value)) } : {}),
+    ...(checks !== undefined ? { checks } : {}),
+  };
 }
 
 function printTextDivergence(m: Model, d: Divergence, s: Shown, a: readonly string[], b: readonly string[], points: { from: Map<string, number>; to: Map<string, number> } | undefined): void {

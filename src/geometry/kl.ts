@@ -182,7 +182,8 @@ function isExponentialFamily(m: Model): boolean {
 function linearMethod(m: Model, source: MomentSource, usesData: boolean): string {
   if (!usesData) return 'the log-density difference is free of the data';
   const how = source === 'score identity' ? 'E[T] by the score identity' : `E[T] from the ${source.replace(/^log-partition \((.*)\)$/, '$1')}'s log-partition`;
-  if (isExponentialFamily(regularPart(m))) return `Bregman divergence of the log-partition (${how})`;
+  if (irregularParams(m).size > 0) return `expectations of the data atoms (${source}, in the parameters that leave the support alone)`;
+  if (isExponentialFamily(m)) return `Bregman divergence of the log-partition (${how})`;
   return `expectations of the data atoms (${source})`;
 }
 
