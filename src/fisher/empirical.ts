@@ -100,7 +100,7 @@ function dataHessian(m: Model, data: DataSet, theta: Float64Array): { hessian: F
     const w = channelWeights(m, s, data, theta, 'hessian');
     return { hessian: square(channelGram(s, data, (j, k) => w[pairIndex(s, j, k)]), m.params.length), method: 'linear predictors (XᵀWX, blocked)' };
   }
-  return { hessian: vectorEngine(m).hessian(data, theta).hessian, method: 'reverse mode (forward-over-reverse Hessian-vector products)' };
+  return { hessian: vectorEngine(m).hessian(data, theta).hessian, method: 'forward-over-reverse Hessian-vector products' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ function symbolicTotals(m: Model, data: DataSet, theta: Float64Array, withHessia
   const hm = Array.from({ length: P }, () => new Float64Array(P));
   let k = 1 + P;
   for (let i = 0; i < P; i++) for (let j = i; j < P; j++, k++) hm[i]![j] = hm[j]![i] = sums[k]!;
-  return { ...out, hessian: hm, method: 'symbolic (compiled derivatives of the scalar view)' };
+  return { ...out, hessian: hm, method: 'compiled derivatives of the scalar view' };
 }
 
 function forwardTotals(m: Model, data: DataSet, theta: Float64Array, withHessian: boolean): { value: number; score: Float64Array; hessian?: Float64Array[]; method?: string } {
@@ -189,7 +189,7 @@ function forwardTotals(m: Model, data: DataSet, theta: Float64Array, withHessian
     for (let i = 0; i < P; i++) g[i]! += res.gradient[i]!;
     if (res.hessian !== undefined) for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) hm[i]![j]! += res.hessian[i]![j]!;
   }
-  return withHessian ? { value, score: g, hessian: hm, method: 'forward mode (forward-over-forward, row by row)' } : { value, score: g };
+  return withHessian ? { value, score: g, hessian: hm, method: 'forward-over-forward, row by row' } : { value, score: g };
 }
 
 // ---------------------------------------------------------------------------------------------
