@@ -19,6 +19,7 @@ import { fisherLatex, fisherToJSON, toJSON } from '../fisher/json';
 import { checkFisher } from '../fisher/check';
 import { numericFisher } from '../fisher/numeric';
 import type { Model } from '../lang/model';
+import { VECTOR_FUNCTIONS } from '../lang/parse';
 import { parallelMonteCarlo } from './parallel';
 import { MODES, parseMode, runOnData, type DerivativeCliOptions } from './likelihood';
 import { registerDerive } from './derive';
@@ -246,6 +247,8 @@ function runFunctions(): void {
     const args = f.arity === 1 ? 'x' : f.name === 'polygamma' ? 'k, x' : f.name === 'lchoose' ? 'n, k' : 'a, b';
     print(`${`${f.name}(${args})`.padEnd(18)} ${f.description}`);
   }
+  // Reductions of vectors (every function above applies elementwise to vectors).
+  for (const [name, f] of VECTOR_FUNCTIONS) print(`${`${name}(${f.arity === 1 ? 'v' : 'a, b'})`.padEnd(18)} ${f.description.replace(/^\w+\([^)]*\): /, '')}`);
 }
 
 function program(): Command {
