@@ -553,6 +553,15 @@ describe('fisherlab score|hessian|fisher --data', () => {
     j.observed.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
   });
 
+  it('--mode at a point: the three engines give the numbers of the formulas', () => {
+    const plain = JSON.parse(cli('hessian', 'given z in real[2]; param b in real[2]; param s in positive; y ~ Normal(dot(z, b), s)', '--at', 'y=0.4,z=[1,-2],b=[0.3,0.1],s=1.5', '--json').out);
+    for (const mode of ['symbolic', 'forward', 'reverse']) {
+      const j = JSON.parse(cli('hessian', 'given z in real[2]; param b in real[2]; param s in positive; y ~ Normal(dot(z, b), s)', '--at', 'y=0.4,z=[1,-2],b=[0.3,0.1],s=1.5', '--json', '--mode', mode).out);
+      j.value.score.forEach((x: number, i: number) => expect(x).toBeCloseTo(plain.value.score[i], 12));
+      j.value.hessian.forEach((row: number[], i: number) => row.forEach((x, k) => expect(x).toBeCloseTo(plain.value.hessian[i][k], 12)));
+    }
+  });
+
   const bad: Array<[string[], RegExp]> = [
     [['--data', csv('missing.csv', 'y,z[1],z[2]\n1,0.5,1\n'), '--at', 'beta=0'], /has no column 'z\[3\]' .*a vector z in real\[3\] is the columns z\[1\], \.\.\., z\[3\]/],
     [['--data', csv('text.csv', 'y,z[1],z[2],z[3]\n1,0.5,1,2\n0,abc,1,2\n'), '--at', 'beta=0'], /text\.csv, row 3, column 'z\[1\]': 'abc' is not a number/],

@@ -59,6 +59,15 @@ function valuesAt(m: Model, at: ReadonlyMap<string, number>, mode: LikelihoodMod
   return what === 'score' ? [[...r.score]] : r.hessian!.map((row) => [...row]);
 }
 
+/** The JSON of score|hessian at a point; with --mode, the numbers come from that engine. */
+function derivativesJSON(m: Model, at: ReadonlyMap<string, number> | undefined, mode: LikelihoodMode | undefined, s: Expr[], h: Expr[][]): ReturnType<typeof toJSON> {
+  const j = toJSON(m, at, { score: s, hessian: h });
+  if (at === undefined || mode === undefined) return j;
+  const r = logLikelihood(m, [at], at, { mode, hessian: true });
+  const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  return { ...j, value: { score: [...r.score].map(finite), hessian: r.hessian!.map((row) => [...row].map(finite)) } };
+}
+
 function runScore(modelArg: string, o: DerivativeCliOptions): void {
   const m = loadModel(modelArg);
   if (o.data !== undefined) return runOnData(m, o, 'score');
@@ -69,7 +78,7 @@ function runScore(modelArg: string, o: DerivativeCliOptions): void {
   if (o.json) {
     const h = hessian(m);
     if (at !== undefined) requireValues(m, h.flat(), at, 'Hessian');
-    print(JSON.stringify(toJSON(m, at, { score: s, hessian: h }), null, 2));
+    print(JSON.stringify(derivativesJSON(m, at, mode, s, h), null, 2));
     return;
   }
   warn(m, o.json);
@@ -98,7 +107,7 @@ function runHessian(modelArg: string, o: DerivativeCliOptions): void {
   if (o.json) {
     const s = score(m);
     if (at !== undefined) requireValues(m, s, at, 'score');
-    print(JSON.stringify(toJSON(m, at, { score: s, hessian: h }), null, 2));
+    print(JSON.stringify(derivativesJSON(m, at, mode, s, h), null, 2));
     return;
   }
   warn(m, o.json);
