@@ -13,6 +13,7 @@ export interface DerivativeCliOptions extends OutputOptions {
   mode?: string;
 }
 
+/** The engines `--mode` may name. */
 export const MODES: readonly LikelihoodMode[] = ['symbolic', 'forward', 'reverse'];
 
 /** `--mode`, checked (commander checks the choices too; the library entry does not). */
@@ -36,6 +37,7 @@ export interface LikelihoodJSON {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/** The stable JSON object of a data set's log-likelihood, score and (from `hessian`) Hessian. */
 export function likelihoodJSON(m: Model, r: Likelihood): LikelihoodJSON {
   return {
     params: r.params,
