@@ -1,7 +1,7 @@
 /**
  * A small algebra interface: derivative rules in the function table are written once against it,
- * and every mode instantiates it — symbolic (T = Expr), numeric (T = number), and later forward
- * and reverse automatic differentiation.
+ * and every mode instantiates it — symbolic (T = Expr), numeric (T = number), tagged dual numbers
+ * (src/ad/forward.ts) and the reverse-mode tape's compiled partials (src/ad/kernels.ts).
  */
 export interface Algebra<T> {
   /** The rational n/d (integers). */
