@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import katex from 'katex';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/run-cli';
 import { dataSampler } from '../src/fisher/sample';
 import { parse } from '../src/lang/parse';
 import { Rng } from '../src/numeric/random';
@@ -432,23 +432,7 @@ describe('bad input: one clear message', () => {
 // ---------------------------------------------------------------------------------------------
 // The command line.
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const code = main(argv, (s) => {
-      out += `${s}\n`;
-    });
-    if (typeof code !== 'number') throw new Error('fit runs synchronously');
-    return { code, out, err };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('fisherlab fit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fisherlab-fit-'));

@@ -6,8 +6,8 @@
  * ladder run on the reparameterised density, and simulation.
  */
 import katex from 'katex';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/run-cli';
 import { evaluate } from '../src/expr/evaluate';
 import { mul, type Expr } from '../src/expr/expr';
 import { constantValues } from '../src/fisher/derivatives';
@@ -483,23 +483,7 @@ describe('crb: the Cramér–Rao bound', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const code = main(argv, (s) => {
-      out += `${s}\n`;
-    });
-    if (typeof code !== 'number') throw new Error('asynchronous verb');
-    return { code, out, err };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = runCli;
 
 const renders = (s: string): void => {
   for (const line of s.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('%'))) katex.renderToString(line, { throwOnError: true, displayMode: true });
