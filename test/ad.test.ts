@@ -29,6 +29,7 @@ import { parse, parseExpr } from '../src/lang/parse';
 import { exprArb, isFreeSymbol, pointArb } from './helpers/arbitrary';
 import { cases } from './helpers/cases';
 import { familyText, randomInRange, rng, seedOf } from './helpers/fisher-check';
+import { centralDiff } from './helpers/diff';
 
 const SEED = 20_251_103;
 
@@ -43,15 +44,8 @@ const close = (a: number, b: number, rel: number, scale = 0, abs = 0): boolean =
  * Central difference of f at x with one Richardson step (O(h^4)), with the two raw estimates:
  * where they disagree, f is not smooth on [x - h, x + h] and the estimate means nothing.
  */
-function centralDiff(f: (x: number) => number, x: number, h: number): { value: number; smooth: boolean; fmax: number } {
-  const fp = f(x + h);
-  const fm = f(x - h);
-  const fp2 = f(x + h / 2);
-  const fm2 = f(x - h / 2);
-  const d1 = (fp - fm) / (2 * h);
-  const d2 = (fp2 - fm2) / h;
-  const fmax = Math.max(Math.abs(fp), Math.abs(fm), Math.abs(fp2), Math.abs(fm2));
-  const value = (4 * d2 - d1) / 3;
+function smoothDiff(f: (x: number) => number, x: number, h: number): { value: number; smooth: boolean; fmax: number } {
+  const { value, d1, d2, fmax } = centralDiff(f, x, h);
   const smooth = Number.isFinite(value) && close(d1, d2, 1e-4, 0, 1e-8 + (1e-13 * fmax) / h);
   return { value, smooth, fmax };
 }
@@ -86,11 +80,11 @@ function finiteDifferences(
   for (const [j, v] of vars.entries()) {
     const x = env.get(v)!;
     const h = step(v, x);
-    const d = centralDiff((t) => evaluate(e, at(v, t)), x, h);
+    const d = smoothDiff((t) => evaluate(e, at(v, t)), x, h);
     if (!d.smooth) return undefined;
     gradient.push(d.value);
     for (let i = 0; i < vars.length; i++) {
-      const di = centralDiff((t) => grad(at(v, t))[i]!, x, h);
+      const di = smoothDiff((t) => grad(at(v, t))[i]!, x, h);
       if (!di.smooth) return undefined;
       hessian[i]![j] = di.value;
     }

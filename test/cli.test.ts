@@ -8,31 +8,11 @@ import { fileURLToPath } from 'node:url';
 import katex from 'katex';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main';
+import { runCli } from './helpers/run-cli';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  const spyOut = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  try {
-    const code = main(argv, (s) => {
-      out += `${s}\n`;
-    });
-    if (typeof code !== 'number') throw new Error('use runAsync for a verb that runs asynchronously');
-    return { code, out, err };
-  } finally {
-    spy.mockRestore();
-    spyOut.mockRestore();
-  }
-}
+const run = runCli;
 
 async function runAsync(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -16,22 +16,13 @@ import { printExpr } from '../src/expr/print';
 import { simplify } from '../src/expr/simplify';
 import { parseExpr } from '../src/lang/parse';
 import { exprArb, isFreeSymbol, pointArb } from './helpers/arbitrary';
+import { centralDiff } from './helpers/diff';
 
 const SEED = 20_240_611;
 
 // ---------------------------------------------------------------------------------------------
 // Numeric helpers.
 
-/** Central difference with one Richardson step: O(h^4). Also returns the two raw estimates. */
-function centralDiff(f: (x: number) => number, x: number, h: number): { value: number; d1: number; d2: number; fmax: number } {
-  const fp = f(x + h);
-  const fm = f(x - h);
-  const fp2 = f(x + h / 2);
-  const fm2 = f(x - h / 2);
-  const d1 = (fp - fm) / (2 * h);
-  const d2 = (fp2 - fm2) / h;
-  return { value: (4 * d2 - d1) / 3, d1, d2, fmax: Math.max(Math.abs(fp), Math.abs(fm), Math.abs(fp2), Math.abs(fm2)) };
-}
 
 /** |a - b| <= rel * max(|a|, |b|) + abs. */
 const close = (a: number, b: number, rel: number, abs = 0): boolean =>

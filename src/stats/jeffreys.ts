@@ -345,9 +345,10 @@ function integrableAt(a: number, finite: boolean): boolean {
   return finite ? a > -1 : a < -1;
 }
 
-function numeric1d(m: Model, p: string, kernel: Expr, r: Interval): PriorFactor {
-  const env = new Map(constantValues(m));
-  const f = (t: number): number => {
+/** The kernel as a function of one parameter, the others held at `fixed`; NaN where it cannot be evaluated. */
+function slice(kernel: Expr, p: string, fixed: ReadonlyMap<string, number>): (t: number) => number {
+  const env = new Map(fixed);
+  return (t) => {
     env.set(p, t);
     try {
       return evaluate(kernel, env);
@@ -355,6 +356,10 @@ function numeric1d(m: Model, p: string, kernel: Expr, r: Interval): PriorFactor 
       return NaN;
     }
   };
+}
+
+function numeric1d(m: Model, p: string, kernel: Expr, r: Interval): PriorFactor {
+  const f = slice(kernel, p, constantValues(m));
   for (const side of ['lo', 'hi'] as const) {
     const end = side === 'lo' ? r.lo : r.hi;
     const a = endExponent(f, r, side);
@@ -380,15 +385,7 @@ function slices(m: Model, params: string[], kernel: Expr): PriorFactor {
   for (const p of params) {
     const r = m.symbols.get(p)!.range;
     const verdicts = pts.map((pt) => {
-      const env = new Map(pt);
-      const f = (t: number): number => {
-        env.set(p, t);
-        try {
-          return evaluate(kernel, env);
-        } catch {
-          return NaN;
-        }
-      };
+      const f = slice(kernel, p, pt);
       for (const side of ['lo', 'hi'] as const) {
         const a = endExponent(f, r, side);
         const end = side === 'lo' ? r.lo : r.hi;
