@@ -35,7 +35,8 @@ function runVitest(name: string, ...extra: string[]): Outcome {
   const r = spawnSync(
     process.execPath,
     [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(ROOT, 'vitest.config.ts'), '--root', tmp, '--globals', '--reporter=json', `--outputFile=${report}`, ...extra],
-    { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } },
+    // Without .ci/run's report variable: this run writes its own report, not the suite's.
+    { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1', FISHERLAB_TEST_REPORT: '' } },
   );
   const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ assertionResults: Outcome['tests'] }> };
   return { status: r.status, tests: json.testResults.flatMap((f) => f.assertionResults) };
