@@ -6,22 +6,23 @@ import moo from 'moo';
 
 const KEYWORDS = ['data', 'param', 'const', 'let', 'given', 'logp', 'in'] as const;
 
-export const lexer = moo.compile({
-  ws: /[ \t\r\f\v\u00a0]+/,
-  comment: /#[^\n]*/,
-  nl: { match: /\n/, lineBreaks: true },
-  dotdot: '..',
-  number: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
-  ident: {
-    match: /[A-Za-z_\u0370-\u03ff\u1f00-\u1fff][A-Za-z0-9_\u0370-\u03ff\u1f00-\u1fff]*/,
-    type: moo.keywords(Object.fromEntries(KEYWORDS.map((k) => [`kw_${k}`, k]))),
-  },
-  pow: ['**', '^'],
-  op: ['+', '-', '*', '/', '=', '~', '(', ')', '[', ']', '{', '}', ',', ';'],
-  error: moo.error,
-});
+export const lexer = /* @__PURE__ */ (() =>
+  moo.compile({
+    ws: /[ \t\r\f\v\u00a0]+/,
+    comment: /#[^\n]*/,
+    nl: { match: /\n/, lineBreaks: true },
+    dotdot: '..',
+    number: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+    ident: {
+      match: /[A-Za-z_\u0370-\u03ff\u1f00-\u1fff][A-Za-z0-9_\u0370-\u03ff\u1f00-\u1fff]*/,
+      type: moo.keywords(Object.fromEntries(KEYWORDS.map((k) => [`kw_${k}`, k]))),
+    },
+    pow: ['**', '^'],
+    op: ['+', '-', '*', '/', '=', '~', '(', ')', '[', ']', '{', '}', ',', ';'],
+    error: moo.error,
+  }))();
 
-export const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+export const KEYWORD_SET: ReadonlySet<string> = /* @__PURE__ */ new Set(KEYWORDS);
 
 const GREEK: Record<string, string> = {
   α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ϵ: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta',
