@@ -2,8 +2,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // The library: ESM + CJS + types, no Node built-ins (it runs in a browser).
-    entry: { index: 'src/index.ts' },
+    // The library: ESM + CJS + types, no Node built-ins (it runs in a browser). The entry
+    // fisherlab/mathjs (src/interop) is built with it, so that the two share one copy of the core
+    // (one table of interned expressions); mathjs, an optional peer dependency, stays external.
+    entry: { index: 'src/index.ts', mathjs: 'src/interop/index.ts' },
+    external: ['mathjs'],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
