@@ -209,6 +209,8 @@ describe("mathjs's parser against fisherlab's", () => {
       expect(close(evaluate(e, at), math.evaluate(text, { ...at }) as number, 1e-12), text).toBe(true);
     }
     expect(fromMathjs(math.parse('tan(x)'))).toBe(parseExpr('sin(x)/cos(x)'));
+    // What mathjs's own algebra makes reads back too.
+    expect(fromMathjs(math.simplify('x^2 + 2x + 3 x * y / y'))).toBe(parseExpr('x^2 + 5*x'));
     expect(fromMathjs(math.parse('log(x, b)'))).toBe(parseExpr('log(x)/log(b)'));
   });
 
