@@ -115,6 +115,16 @@ describe('evaluation: mathjs on converted expressions agrees with fisherlab', ()
     expect(Number(big.evaluate('trigamma(2)'))).toBeCloseTo(Math.PI ** 2 / 6 - 1, 14);
     expect(() => math.evaluate('digamma([1, 2])')).toThrow(TypeError);
     expect(Object.keys(fisherlabFunctions(create(all!))).length).toBe(imported.length);
+    // The module namespace of 'mathjs' has no import: a clear error, not a TypeError deep inside.
+    expect(() => importFisherlab({ ...math, import: undefined } as never)).toThrow(/needs a mathjs instance, such as create\(all\)/);
+    // Fractions and bigints reach the double-precision kernels as numbers, and a number comes out
+    // (where mathjs's own log or sqrt refuse a Fraction outright).
+    const frac = create(all!, { number: 'Fraction' });
+    importFisherlab(frac);
+    expect(frac.evaluate('trigamma(2)')).toBeCloseTo(Math.PI ** 2 / 6 - 1, 14);
+    const bigint = create(all!, { number: 'bigint' });
+    importFisherlab(bigint);
+    expect(bigint.evaluate('exp(lchoose(10, 3))')).toBeCloseTo(120, 10);
   });
 
   it('random expressions over the whole table at random points (inside the domains)', () => {

@@ -239,7 +239,9 @@ const OPERATORS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names already checked (bounded: a long-lived page converting many names does not grow it forever). */
 const names = new Map<string, Expr>();
+const MAX_NAMES = 10_000;
 
 /** A mathjs symbol name as a fisherlab symbol: Greek letters spelled out, the name checked by the parser. */
 function symbolOf(name: string, node: AnyNode): Expr {
@@ -255,6 +257,7 @@ function symbolOf(name: string, node: AnyNode): Expr {
     throw err;
   }
   if (e.kind !== 'sym') fail('unknown-name', `the name '${name}' is not a fisherlab symbol`, node);
+  if (names.size >= MAX_NAMES) names.clear();
   names.set(name, e);
   return e;
 }
@@ -361,8 +364,8 @@ export function fromMathjs(root: MathNode): Expr {
         if (node.object?.type !== 'SymbolNode' || idx.dotNotation === true || !whole) {
           return fail('syntax', 'only a component of a named vector, such as beta[2], can be indexed', node);
         }
-        const v = symbolOf(node.object.name!, node.object);
-        return sym(`${v.kind === 'sym' ? v.name : ''}[${String(k)}]`);
+        const v = symbolOf(node.object.name!, node.object) as Extract<Expr, { kind: 'sym' }>;
+        return sym(`${v.name}[${String(k)}]`);
       }
       case 'OperatorNode': {
         const fn = OPERATORS.get(node.fn as string);
@@ -409,7 +412,9 @@ const NUMERIC_TYPES = 'number | BigNumber | Fraction | bigint';
 /**
  * The functions of fisherlab's table that `math` does not define (digamma, trigamma, polygamma,
  * lbeta, lchoose, lfact, sigmoid, logit, softplus, erfc, the Bessel functions), as typed functions
- * over fisherlab's own double-precision numerics, plus the constant euler_gamma.
+ * over fisherlab's own double-precision numerics, plus the constant euler_gamma. Arguments of any
+ * mathjs number type (BigNumber, Fraction, bigint) are converted to numbers, and a number comes out;
+ * a matrix argument is mathjs's TypeError (these functions do not map over matrices).
  */
 export function fisherlabFunctions(math: MathjsImport): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -435,6 +440,9 @@ export function fisherlabFunctions(math: MathjsImport): Record<string, unknown> 
  * math.evaluate('trigamma(1)'); // 1.6449340668482264 (π²/6)
  */
 export function importFisherlab(math: MathjsImport): string[] {
+  if (typeof (math as Partial<MathjsImport>).import !== 'function' || typeof (math as Partial<MathjsImport>).typed !== 'function') {
+    throw new FisherError('bad-value', "importFisherlab needs a mathjs instance, such as create(all) from 'mathjs' (the module's own namespace cannot be extended)");
+  }
   const fns = fisherlabFunctions(math);
   math.import(fns, {});
   return Object.keys(fns);
