@@ -14,7 +14,10 @@
  * Function-valued fields (the `at` of a prepared divergence) are methods, not data, and are left out.
  */
 
-/** Typed arrays as arrays and maps as objects (or [key, value] pairs), through arrays and plain objects. */
+/**
+ * Typed arrays as arrays and maps as objects (or [key, value] pairs), through arrays and plain objects.
+ * @example JSON.stringify(plainJSON({ score: Float64Array.of(1, 2), at: new Map([['mu', 0]]) })) // '{"score":[1,2],"at":{"mu":0}}'
+ */
 export function plainJSON(x: unknown): unknown {
   if (x === null || typeof x !== 'object') return x;
   if (ArrayBuffer.isView(x)) return x instanceof DataView ? undefined : Array.from(x as unknown as ArrayLike<number>);
@@ -31,7 +34,10 @@ export function plainJSON(x: unknown): unknown {
   return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plainJSON(v)]));
 }
 
-/** A Map keyed by names whose JSON form is an object (a plain Map would be written as `{}`). */
+/**
+ * A Map keyed by names whose JSON form is an object (a plain Map would be written as `{}`).
+ * @example JSON.stringify(new NameMap([['sigma', parseExpr('exp(s)')]])) // '{"sigma":"exp(s)"}'
+ */
 export class NameMap<V> extends Map<string, V> {
   toJSON(): Record<string, unknown> {
     return plainJSON(new Map(this)) as Record<string, unknown>;
@@ -41,6 +47,7 @@ export class NameMap<V> extends Map<string, V> {
 /**
  * `r` with a `toJSON` (not enumerable, so a spread or `Object.keys` does not see it) that writes
  * its typed arrays as arrays and its maps as objects.
+ * @example JSON.stringify(withJSON({ value: 1.5, score: Float64Array.of(0.5, -1) })) // '{"value":1.5,"score":[0.5,-1]}'
  */
 export function withJSON<T extends object>(r: T): T {
   Object.defineProperty(r, 'toJSON', {

@@ -344,7 +344,7 @@ function callOf(name: string, args: readonly Expr[], node: AnyNode): Expr {
  * @example
  * import { parse as mathParse } from 'mathjs';
  * import { printExpr } from 'fisherlab';
- * printExpr(fromMathjs(mathParse('-(x - mu)^2 / (2 sigma^2) - log(sigma)'))); // '-(x - mu)^2/(2*sigma^2) - log(sigma)'
+ * printExpr(fromMathjs(mathParse('-(x - mu)^2 / (2 sigma^2) - log(sigma)'))); // '-log(sigma) - (x - mu)^2/(2*sigma^2)'
  */
 export function fromMathjs(root: MathNode): Expr {
   const visit = (node: AnyNode): Expr => {

@@ -214,7 +214,9 @@ function fmtV(n: VNode): { s: string; prec: VPrec } {
 /**
  * A node in the language's vector notation: a log-density `logp = <this text>` parses (with the
  * model's declarations) to the same scalar view.
- * @example printVNode(parse('param beta in real[2]; given z in real[2]; data y in {0,1}; y ~ Bernoulli(sigmoid(dot(z, beta)))').vectorLogp)
+ * @example
+ * printVNode(parse('param beta in real[2]; given z in real[2]; data y in {0,1}; y ~ Bernoulli(sigmoid(dot(z, beta)))').vectorLogp)
+ * // 'y*log(sigmoid(dot(z, beta))) + log(1 - sigmoid(dot(z, beta)))*(1 - y)'
  */
 export function printVNode(n: VNode): string {
   return fmtV(n).s;
