@@ -66,8 +66,11 @@ const thirdPartyLicenses: EsbuildPlugin = {
 
 export default defineConfig([
   {
-    // The library: one ESM file and its types, no Node built-ins (it runs in a browser).
-    entry: { index: 'src/index.ts' },
+    // The library: one ESM file and its types, no Node built-ins (it runs in a browser). The entry
+    // fisherlab/mathjs (src/interop) is built with it, so that the two share one copy of the core
+    // (one table of interned expressions); mathjs, an optional peer dependency, stays external.
+    entry: { index: 'src/index.ts', mathjs: 'src/interop/index.ts' },
+    external: ['mathjs'],
     format: ['esm'],
     dts: true,
     // No source maps in the package: the library bundle is unminified, readable code, and the maps

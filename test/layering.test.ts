@@ -1,5 +1,6 @@
 // The layering of DESIGN.md §2, checked: a stage imports only earlier stages, there are no import
-// cycles, and the library entry reaches no Node built-in (it must run in a browser).
+// cycles, the library entries reach no Node built-in (they must run in a browser), and mathjs is
+// imported only by src/interop (the fisherlab/mathjs entry), never on the command's path.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 
 /** Stages in data-flow order; a file may import its own stage or an earlier one. */
-const STAGES = ['numeric', 'expr', 'families', 'lang', 'ad', 'fisher', 'stats', 'geometry', 'optim', 'verify', 'render', 'cli'];
+const STAGES = ['numeric', 'expr', 'families', 'lang', 'interop', 'ad', 'fisher', 'stats', 'geometry', 'optim', 'verify', 'render', 'cli'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -82,22 +83,41 @@ describe('layering', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('the library entry reaches no Node built-in module', () => {
-    const builtins = new Set([...builtinModules, ...builtinModules.map((b) => `node:${b}`)]);
+  /** The files an entry reaches, and the bare (package) specifiers they import. */
+  function reach(entry: string): { files: Set<string>; packages: Array<[string, string]> } {
     const seen = new Set<string>();
-    const stack = [join(src, 'index.ts')];
-    const offending: string[] = [];
+    const packages: Array<[string, string]> = [];
+    const stack = [entry];
     while (stack.length > 0) {
       const f = stack.pop()!;
       if (seen.has(f)) continue;
       seen.add(f);
       for (const spec of imports(f)) {
-        if (builtins.has(spec) || spec.startsWith('node:')) offending.push(`${relative(src, f)} imports ${spec}`);
         const local = resolveLocal(f, spec);
         if (local !== undefined) stack.push(local);
+        else packages.push([relative(src, f), spec]);
       }
     }
+    return { files: seen, packages };
+  }
+
+  it.each(['index.ts', 'interop/index.ts'])('the library entry %s reaches no Node built-in module', (entry) => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((b) => `node:${b}`)]);
+    const { files, packages } = reach(join(src, entry));
+    const offending = packages.filter(([, spec]) => builtins.has(spec) || spec.startsWith('node:')).map(([f, spec]) => `${f} imports ${spec}`);
     expect(offending).toEqual([]);
-    expect(seen.has(join(src, 'cli/main.ts'))).toBe(false);
+    expect(files.has(join(src, 'cli/main.ts'))).toBe(false);
+  });
+
+  it('mathjs is imported only in src/interop, and neither is on the command\'s path (nor the main entry\'s)', () => {
+    const isMathjs = (spec: string): boolean => spec === 'mathjs' || spec.startsWith('mathjs/');
+    const importers = all.filter((f) => imports(f).some(isMathjs)).map((f) => relative(src, f));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((f) => stageOf(join(src, f)) !== 'interop')).toEqual([]);
+    for (const entry of ['cli/main.ts', 'cli/mc-worker.ts', 'index.ts']) {
+      const { files, packages } = reach(join(src, entry));
+      expect([...files].filter((f) => stageOf(f) === 'interop').map((f) => relative(src, f))).toEqual([]);
+      expect(packages.filter(([, spec]) => isMathjs(spec))).toEqual([]);
+    }
   });
 });

@@ -6,6 +6,7 @@
  * headers and in `--at`. Every value is checked against its declared support once, here.
  */
 import { FisherError } from '../expr/errors';
+import { NameMap } from '../expr/json';
 import { supportTest, type Declaration, type Model } from '../lang/model';
 import { componentName, splitComponent } from '../lang/vnode';
 
@@ -92,7 +93,7 @@ function fromColumns(inputs: readonly RowInput[], source: Readonly<Record<string
   }
   if (missing.length > 0) throw missingError(inputs, missing);
   let rows: number | undefined;
-  const columns = new Map<string, Float64Array>();
+  const columns = new NameMap<Float64Array>();
   const setRows = (n: number, what: string): void => {
     if (rows === undefined) rows = n;
     else if (n !== rows) throw new FisherError('bad-value', `the data columns have different lengths: ${what} has ${n} rows, another column ${rows}`);
@@ -121,7 +122,7 @@ function fromColumns(inputs: readonly RowInput[], source: Readonly<Record<string
 
 function fromRows(inputs: readonly RowInput[], rows: ReadonlyArray<Readonly<Record<string, number | ArrayLike<number>>>>): DataSet {
   const n = rows.length;
-  const columns = new Map(inputs.map((input) => [input.name, new Float64Array(n * Math.max(1, input.length))]));
+  const columns = new NameMap(inputs.map((input) => [input.name, new Float64Array(n * Math.max(1, input.length))]));
   rows.forEach((row, r) => {
     for (const input of inputs) {
       const out = columns.get(input.name)!;

@@ -15,6 +15,7 @@
  */
 import { REAL } from '../expr/interval';
 import { neg, sym, type Expr } from '../expr/expr';
+import { NameMap } from '../expr/json';
 import type { Declaration, Model } from '../lang/model';
 import { VGraph, componentName, expandNodes, operands, type VNode } from '../lang/vnode';
 import { rowInputs, type DataSet, type RowInput } from './dataset';
@@ -115,13 +116,13 @@ export function linearStructure(m: Model): LinearStructure | undefined {
  */
 export function reducedModel(m: Model, s: LinearStructure): Model {
   const params = s.channels.map((c) => c.decl);
-  const symbols = new Map<string, Declaration>([...[...m.symbols].filter(([, d]) => d.role !== 'param'), ...params.map((d) => [d.name, d] as const)]);
+  const symbols = new NameMap<Declaration>([...[...m.symbols].filter(([, d]) => d.role !== 'param'), ...params.map((d) => [d.name, d] as const)]);
   const graph = new VGraph();
   const vectorLogp = graph.fromExpr(s.reduced, (name) => {
     const d = symbols.get(name);
     return d === undefined ? undefined : graph.input(name, d.role, 0);
   });
-  return { ...m, params, symbols, logp: s.reduced, warnings: [], draws: [], vectors: new Map(), vectorLogp };
+  return { ...m, params, symbols, logp: s.reduced, warnings: [], draws: [], vectors: new NameMap(), vectorLogp };
 }
 
 /** Per-row values of the channels: z_i·β for a linear predictor, the parameter's value otherwise. */

@@ -17,44 +17,41 @@ import {
   qmul,
   qpowInt,
   qsign,
+  normalised,
   rat,
   type Rational,
 } from './rational';
+import type { Add, Call, Expr, Mul, Num, Pow, Sym } from './node';
+import { printExpr, useBuilders } from './print';
 
-interface NodeBase {
-  /** Unique per interned node: equal ids mean equal expressions. */
-  readonly id: number;
+export type { Add, Call, Expr, Mul, Num, Pow, Sym } from './node';
+
+// ---------------------------------------------------------------------------------------------
+// The nodes' shared prototype: results that hold expressions print, serialise and inspect as text.
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Methods every node has (class methods, so they are not enumerable and `for...in` sees only data). */
+class ExprMethods {
+  /** The text form, e.g. `String(parseExpr('mu + 1'))` is `'mu + 1'`. */
+  toString(this: Expr): string {
+    return printExpr(this);
+  }
+  /** `JSON.stringify` writes a node as its text form, which `parseExpr` reads back to the same node. */
+  toJSON(this: Expr): string {
+    return printExpr(this);
+  }
+  /** Node's `util.inspect` (and `console.log`) show `Expr<mu + 1>`; the key is a registered symbol, so no `node:util` import. */
+  [INSPECT](this: Expr): string {
+    return `Expr<${printExpr(this)}>`;
+  }
 }
-export interface Num extends NodeBase {
-  readonly kind: 'num';
-  readonly value: Rational;
-}
-export interface Sym extends NodeBase {
-  readonly kind: 'sym';
-  readonly name: string;
-}
-/** A sum of at least two terms: no nested sums, like terms collected, the constant (if any) first. */
-export interface Add extends NodeBase {
-  readonly kind: 'add';
-  readonly terms: readonly Expr[];
-}
-/** A product of at least two factors: no nested products, the rational coefficient (if not 1) first. */
-export interface Mul extends NodeBase {
-  readonly kind: 'mul';
-  readonly factors: readonly Expr[];
-}
-export interface Pow extends NodeBase {
-  readonly kind: 'pow';
-  readonly base: Expr;
-  readonly exp: Expr;
-}
-/** A call of a function of the function table. */
-export interface Call extends NodeBase {
-  readonly kind: 'call';
-  readonly fn: string;
-  readonly args: readonly Expr[];
-}
-export type Expr = Num | Sym | Add | Mul | Pow | Call;
+const PROTOTYPE: object = Object.freeze(ExprMethods.prototype);
+
+// The printer builds nodes (a negated term, a denominator) with the constructors below, which are
+// handed to it here rather than imported by it: this module imports the printer, and a module that
+// makes nodes is loaded before any node exists, so the printer always has them.
+useBuilders({ add, mul, num, pow });
 
 // ---------------------------------------------------------------------------------------------
 // Interning. Nodes are held weakly so that a long-lived process (a browser page) does not leak.
@@ -66,10 +63,15 @@ const registry = /* @__PURE__ */ new FinalizationRegistry<string>((key) => {
   if (ref !== undefined && ref.deref() === undefined) table.delete(key);
 });
 
+/** A node with the shared prototype and these fields, frozen. */
+function makeNode<T extends Expr>(fields: Omit<T, 'toString' | 'toJSON'>): T {
+  return Object.freeze(Object.assign(Object.create(PROTOTYPE) as T, fields));
+}
+
 function intern<T extends Expr>(key: string, make: (id: number) => T): T {
   const hit = table.get(key)?.deref();
   if (hit !== undefined) return hit as T;
-  const node = Object.freeze(make(nextId++)) as T;
+  const node = make(nextId++);
   table.set(key, new WeakRef<Expr>(node));
   registry.register(node, key);
   return node;
@@ -81,12 +83,12 @@ const ids = (xs: readonly Expr[]): string => xs.map((x) => x.id).join(',');
 // Leaves.
 
 export function num(value: Rational | number | bigint, den?: number | bigint): Num {
-  const q = typeof value === 'object' ? value : rat(value, den ?? 1n);
-  return intern(`n${q.n}/${q.d}`, (id) => ({ kind: 'num', id, value: q }));
+  const q = typeof value === 'object' ? normalised(value) : rat(value, den ?? 1n);
+  return intern(`n${q.n}/${q.d}`, (id) => makeNode<Num>({ kind: 'num', id, value: q }));
 }
 
 export function sym(name: string): Sym {
-  return intern(`s${name}`, (id) => ({ kind: 'sym', id, name }));
+  return intern(`s${name}`, (id) => makeNode<Sym>({ kind: 'sym', id, name }));
 }
 
 export const ZERO = /* @__PURE__ */ num(0);
@@ -172,7 +174,7 @@ export function splitCoefficient(e: Expr): [Rational, Expr] {
 }
 
 function rawMul(factors: readonly Expr[]): Mul {
-  return intern(`*${ids(factors)}`, (id) => ({ kind: 'mul', id, factors }));
+  return intern(`*${ids(factors)}`, (id) => makeNode<Mul>({ kind: 'mul', id, factors }));
 }
 
 /** c*core with core free of a coefficient, without renormalising. */
@@ -211,7 +213,7 @@ export function add(...xs: Expr[]): Expr {
   if (constant.n !== 0n) terms.unshift(num(constant));
   if (terms.length === 0) return ZERO;
   if (terms.length === 1) return terms[0]!;
-  return intern(`+${ids(terms)}`, (id) => ({ kind: 'add', id, terms }));
+  return intern(`+${ids(terms)}`, (id) => makeNode<Add>({ kind: 'add', id, terms }));
 }
 
 export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
@@ -293,7 +295,7 @@ export function pow(b: Expr, e: Expr): Expr {
   if (b === E) return call('exp', [e]);
   // exp(a)^y = exp(a y) for every real y, since exp(a) > 0.
   if (b.kind === 'call' && b.fn === 'exp') return call('exp', [mul(b.args[0]!, e)]);
-  return intern(`^${b.id},${e.id}`, (id) => ({ kind: 'pow', id, base: b, exp: e }));
+  return intern(`^${b.id},${e.id}`, (id) => makeNode<Pow>({ kind: 'pow', id, base: b, exp: e }));
 }
 
 function foldNumericPower(b: Rational, q: Rational): Expr | undefined {
@@ -329,7 +331,7 @@ export function call(fn: string, args: readonly Expr[]): Expr {
     const r = fold(args);
     if (r !== undefined) return r;
   }
-  return intern(`c${fn}(${ids(args)})`, (id) => ({ kind: 'call', id, fn, args: [...args] }));
+  return intern(`c${fn}(${ids(args)})`, (id) => makeNode<Call>({ kind: 'call', id, fn, args: [...args] }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,8 +3,29 @@
  * Products with negative powers print as fractions, sums put positive terms first, and
  * x^(1/2) prints as sqrt(x): `1/sigma^2 - 3*(x - mu)^2/sigma^4`.
  */
-import { add, mul, num, pow, type Expr, type Num } from './expr';
+import type { Expr, Num } from './node';
 import { qabs, qneg, qsign, rat, type Rational } from './rational';
+
+/** The smart constructors the printer builds with. */
+export interface Builders {
+  readonly add: (...xs: Expr[]) => Expr;
+  readonly mul: (...xs: Expr[]) => Expr;
+  readonly num: (value: Rational | number | bigint) => Num;
+  readonly pow: (b: Expr, e: Expr) => Expr;
+}
+
+const unset = (): never => {
+  throw new Error('internal: the printer was used before expr.ts handed it the constructors');
+};
+const build: { -readonly [K in keyof Builders]: Builders[K] } = { add: unset, mul: unset, num: unset, pow: unset };
+
+/**
+ * Called once by expr.ts as it loads. expr.ts imports this module (every node prints through it),
+ * so this module cannot import the constructors back without an import cycle; they are handed over.
+ */
+export function useBuilders(b: Builders): void {
+  Object.assign(build, b);
+}
 
 /** Binding strength of a printed form: a child weaker than its context gets parentheses. */
 export const enum Prec {
@@ -32,7 +53,7 @@ export function negativeExponent(e: Expr): boolean {
 
 /** −e, distributed over a sum: −(−k − 1) = k + 1. */
 export function negated(e: Expr): Expr {
-  return e.kind === 'add' ? add(...e.terms.map(negated)) : mul(num(-1), e);
+  return e.kind === 'add' ? build.add(...e.terms.map(negated)) : build.mul(build.num(-1), e);
 }
 
 /**
@@ -57,8 +78,8 @@ export function asFraction(e: Expr, roundTrip = false): Fraction {
   const denF: Expr[] = [];
   for (const f of factors) {
     if (f.kind === 'pow' && negativeExponent(f.exp)) {
-      const d = pow(f.base, negated(f.exp));
-      if (!roundTrip || pow(d, num(-1)) === f) {
+      const d = build.pow(f.base, negated(f.exp));
+      if (!roundTrip || build.pow(d, build.num(-1)) === f) {
         denF.push(d);
         continue;
       }
@@ -113,8 +134,8 @@ export function isNegativeTerm(t: Expr): boolean {
 
 /** −t for a term printed after a minus sign. */
 export function negateTerm(t: Expr): Expr {
-  if (t.kind === 'num') return num(qneg(t.value));
-  return mul(num(-1), t);
+  if (t.kind === 'num') return build.num(qneg(t.value));
+  return build.mul(build.num(-1), t);
 }
 
 interface Printed {

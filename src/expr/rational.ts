@@ -1,10 +1,34 @@
 /**
  * Exact rational numbers n/d with bigint parts, always in lowest terms with d > 0.
  * Coefficients of expressions are rationals, so `1/2` stays `1/2` and never becomes 0.5.
+ *
+ * The rationals this module makes print and serialise exactly: `String(q)` and `JSON.stringify(q)`
+ * give "1/2" or "3" (a string, since a JSON number would round 1/3 and cannot hold a bigint), which
+ * `parseExpr` reads back to the same number.
  */
 export interface Rational {
   readonly n: bigint;
   readonly d: bigint;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** The rationals made here: plain n and d, with exact text, JSON and inspector forms. */
+class Q implements Rational {
+  constructor(
+    readonly n: bigint,
+    readonly d: bigint,
+  ) {}
+  toString(): string {
+    return qtoString(this);
+  }
+  /** The exact text "n/d" (or "n" for an integer): bigints have no JSON form and 1/3 no exact number. */
+  toJSON(): string {
+    return qtoString(this);
+  }
+  [INSPECT](): string {
+    return `Rational<${qtoString(this)}>`;
+  }
 }
 
 const gcd = (a: bigint, b: bigint): bigint => {
@@ -24,8 +48,11 @@ export function rat(n: bigint | number, d: bigint | number = 1n): Rational {
     dd = -dd;
   }
   const g = gcd(nn, dd);
-  return g === 1n || g === 0n ? { n: nn, d: dd } : { n: nn / g, d: dd / g };
+  return g === 1n || g === 0n ? new Q(nn, dd) : new Q(nn / g, dd / g);
 }
+
+/** `q` as a rational of this module: in lowest terms, with its text and JSON forms (a literal {n, d} is reduced). */
+export const normalised = (q: Rational): Rational => (q instanceof Q ? q : rat(q.n, q.d));
 
 export const ZERO_Q = /* @__PURE__ */ rat(0);
 export const ONE_Q = /* @__PURE__ */ rat(1);
@@ -33,7 +60,7 @@ export const ONE_Q = /* @__PURE__ */ rat(1);
 export const qadd = (a: Rational, b: Rational): Rational =>
   a.d === b.d ? rat(a.n + b.n, a.d) : rat(a.n * b.d + b.n * a.d, a.d * b.d);
 export const qmul = (a: Rational, b: Rational): Rational => rat(a.n * b.n, a.d * b.d);
-export const qneg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
+export const qneg = (a: Rational): Rational => (a instanceof Q ? new Q(-a.n, a.d) : rat(-a.n, a.d));
 export const qinv = (a: Rational): Rational => rat(a.d, a.n);
 export const qsub = (a: Rational, b: Rational): Rational => qadd(a, qneg(b));
 export const qdiv = (a: Rational, b: Rational): Rational => rat(a.n * b.d, a.d * b.n);

@@ -6,6 +6,8 @@
  * Log-densities are normalised with respect to Lebesgue measure (continuous data) or counting
  * measure (discrete data); the family tests integrate or sum exp(logp) to 1 for every entry.
  */
+import { NameMap } from '../expr/json';
+
 export interface FamilyDef {
   /** The name used after `~`. */
   readonly name: string;
@@ -207,6 +209,6 @@ const DEFS: FamilyDef[] = [
 ];
 
 /** The families, by name. */
-export const FAMILIES: ReadonlyMap<string, FamilyDef> = /* @__PURE__ */ new Map(/* @__PURE__ */ DEFS.map((f) => [f.name, f]));
+export const FAMILIES: ReadonlyMap<string, FamilyDef> = /* @__PURE__ */ new NameMap(/* @__PURE__ */ DEFS.map((f) => [f.name, f]));
 
 export const familyNames = (): string[] => DEFS.map((f) => f.name);

@@ -20,6 +20,7 @@ import { compileColumns, type ColumnKernel } from '../expr/compile';
 import { diff } from '../expr/diff';
 import { FisherError } from '../expr/errors';
 import { symbols, type Expr } from '../expr/expr';
+import { withJSON } from '../expr/json';
 import type { Model } from '../lang/model';
 import { constantValues, hessian, score } from './derivatives';
 import { fisher } from './fisher';
@@ -79,17 +80,22 @@ export function logLikelihood(m: Model, rows: Rows, at: ReadonlyMap<string, numb
   const mode = options.mode ?? defaultMode(m);
   const base = { params: m.params.map((p) => p.name), rows: data.rows, mode };
   const H = options.hessian === true;
+  // JSON.stringify writes the Float64Arrays as arrays.
+  return withJSON({ ...base, ...totals(m, data, theta, mode, H) });
+}
+
+function totals(m: Model, data: DataSet, theta: Float64Array, mode: LikelihoodMode, H: boolean): { value: number; score: Float64Array; hessian?: Float64Array[]; method?: string } {
   switch (mode) {
     case 'reverse': {
       const g = vectorEngine(m).gradient(data, theta);
-      if (!H) return { ...base, value: g.value, score: g.gradient };
+      if (!H) return { value: g.value, score: g.gradient };
       const h = dataHessian(m, data, theta);
-      return { ...base, value: g.value, score: g.gradient, hessian: h.hessian, method: h.method };
+      return { value: g.value, score: g.gradient, hessian: h.hessian, method: h.method };
     }
     case 'symbolic':
-      return { ...base, ...symbolicTotals(m, data, theta, H) };
+      return symbolicTotals(m, data, theta, H);
     case 'forward':
-      return { ...base, ...forwardTotals(m, data, theta, H) };
+      return forwardTotals(m, data, theta, H);
   }
 }
 

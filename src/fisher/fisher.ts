@@ -17,6 +17,7 @@ import { evaluate } from '../expr/evaluate';
 import { ONE, ZERO, add, call, mapBottomUp, mul, num, pow, symbols, type Expr } from '../expr/expr';
 import { FUNCTIONS } from '../expr/functions';
 import { simplify, tidy } from '../expr/simplify';
+import { NameMap } from '../expr/json';
 import { supportSymbols, type Model } from '../lang/model';
 import { constantValues, hessian, modelRanges, score } from './derivatives';
 import { linearize, type Linear } from './linearize';
@@ -263,7 +264,7 @@ export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
     ...(usedScoreIdentity ? { scoreEquations: s.map((e) => terms(linearize(continuous ? almostEverywhere(e) : e, data))) } : {}),
     ...(standardisation !== undefined && methods.flat().some((x) => x === `standardisation (${standardName})`) ? { standardisation } : {}),
     ...(shape !== undefined ? { shape } : {}),
-    ...(numericMethod !== undefined && options.at !== undefined ? { numeric: { method: numericMethod, at: options.at } } : {}),
+    ...(numericMethod !== undefined && options.at !== undefined ? { numeric: { method: numericMethod, at: new NameMap(options.at) } } : {}),
   });
   const method = RUNG_ORDER.filter((r) => used.has(r))
     .map((r) => (r === 'standardisation' && standardName !== undefined ? `standardisation (${standardName})` : r === 'numeric' && numericMethod !== undefined ? numericMethod : r === 'log-partition' ? methods.flat().find((x) => x.startsWith('log-partition'))! : r))

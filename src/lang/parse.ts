@@ -30,6 +30,7 @@ import { NONNEGATIVE, POSITIVE, REAL, formatInterval, iv, point, type Interval }
 import { rangeOf } from '../expr/range';
 import { qfromDecimal } from '../expr/rational';
 import { printExpr } from '../expr/print';
+import { NameMap } from '../expr/json';
 import { FAMILIES, familyNames, type FamilyDef } from '../families/index';
 import grammar from './grammar';
 import { KEYWORD_SET, lexer } from './lexer';
@@ -235,7 +236,8 @@ interface BuildOptions {
 }
 
 class Builder {
-  readonly scope: Scope = { decls: new Map(), lets: new Map(), constants: new Map(), vectors: new Map() };
+  // The maps a Model holds are NameMaps, written by JSON.stringify as objects keyed by name.
+  readonly scope: Scope = { decls: new NameMap(), lets: new Map(), constants: new NameMap(), vectors: new NameMap() };
   readonly order: Declaration[] = [];
   readonly warnings: string[] = [];
   readonly graph = new VGraph();

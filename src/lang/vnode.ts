@@ -12,6 +12,7 @@
  */
 import { NAMED_CONSTANTS, add, call, children, mul, pow, sym, type Expr } from '../expr/expr';
 import { evaluate } from '../expr/evaluate';
+import { printExpr } from '../expr/print';
 
 /** What a declared symbol is. */
 export type Role = 'data' | 'param' | 'const' | 'given';
@@ -21,6 +22,10 @@ interface VBase {
   readonly id: number;
   /** 0 for a scalar, else the number of components. */
   readonly length: number;
+  /** The node in the language's vector notation, `y*log(sigmoid(dot(z, beta)))` (`printVNode`). */
+  toString(): string;
+  /** The same text, so that `JSON.stringify` of a Model writes its vector view as text. */
+  toJSON(): string;
 }
 /** A number or a named constant (pi), kept exact as an expression. */
 export interface VConst extends VBase {
@@ -134,17 +139,116 @@ export function broadcastLength(xs: readonly VNode[]): number | undefined {
   return len;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Printing: the language's own notation, which `parse` reads back (as a `logp = ...` line).
+
+const enum VPrec {
+  Add = 1,
+  Mul = 2,
+  Neg = 3,
+  Pow = 4,
+  Atom = 5,
+}
+
+/** The binding strength of an exact constant's printed form (`-1/2` is a negation of a quotient). */
+function constPrec(e: Expr, text: string): VPrec {
+  if (text.startsWith('-')) return VPrec.Neg;
+  switch (e.kind) {
+    case 'num':
+      return e.value.d === 1n ? VPrec.Atom : VPrec.Mul;
+    case 'sym':
+    case 'call':
+      return VPrec.Atom;
+    case 'add':
+      return VPrec.Add;
+    case 'mul':
+      return VPrec.Mul;
+    case 'pow':
+      return text.startsWith('sqrt(') ? VPrec.Atom : VPrec.Pow;
+  }
+}
+
+function fmtV(n: VNode): { s: string; prec: VPrec } {
+  const wrap = (x: VNode, min: VPrec): string => {
+    const p = fmtV(x);
+    return p.prec < min ? `(${p.s})` : p.s;
+  };
+  switch (n.kind) {
+    case 'const': {
+      const s = printExpr(n.expr);
+      return { s, prec: constPrec(n.expr, s) };
+    }
+    case 'input':
+      return { s: n.name, prec: VPrec.Atom };
+    case 'add': {
+      let s = fmtV(n.args[0]!).s;
+      for (const a of n.args.slice(1)) {
+        const p = fmtV(a);
+        // A negated term reads as a subtraction: a + -2*b is a - 2*b.
+        if (p.prec === VPrec.Neg) s += ` - ${p.s.slice(1)}`;
+        else s += ` + ${p.prec < VPrec.Mul ? `(${p.s})` : p.s}`;
+      }
+      return { s, prec: VPrec.Add };
+    }
+    case 'mul': {
+      // -1*x reads -x; a negative product binds like a negation.
+      const first = n.args[0]!;
+      const minus = first.kind === 'const' && first.expr.kind === 'num' && first.expr.value.n === -1n && first.expr.value.d === 1n;
+      const factors = minus ? n.args.slice(1) : n.args;
+      const s = factors.map((a, i) => wrap(a, i === 0 ? VPrec.Mul : VPrec.Pow)).join('*');
+      return minus ? { s: `-${factors.length === 1 ? wrap(factors[0]!, VPrec.Mul) : s}`, prec: VPrec.Neg } : { s, prec: s.startsWith('-') ? VPrec.Neg : VPrec.Mul };
+    }
+    case 'pow':
+      return { s: `${wrap(n.base, VPrec.Atom)}^${wrap(n.exp, VPrec.Atom)}`, prec: VPrec.Pow };
+    case 'call':
+      return { s: `${n.fn}(${n.args.map((a) => fmtV(a).s).join(', ')})`, prec: VPrec.Atom };
+    case 'dot':
+      return { s: `dot(${fmtV(n.a).s}, ${fmtV(n.b).s})`, prec: VPrec.Atom };
+    case 'sum':
+      return { s: `sum(${fmtV(n.a).s})`, prec: VPrec.Atom };
+    case 'index':
+      return { s: `${wrap(n.a, VPrec.Atom)}[${n.index}]`, prec: VPrec.Atom };
+  }
+}
+
+/**
+ * A node in the language's vector notation: a log-density `logp = <this text>` parses (with the
+ * model's declarations) to the same scalar view.
+ * @example
+ * printVNode(parse('param beta in real[2]; given z in real[2]; data y in {0,1}; y ~ Bernoulli(sigmoid(dot(z, beta)))').vectorLogp)
+ * // 'y*log(sigmoid(dot(z, beta))) + log(1 - sigmoid(dot(z, beta)))*(1 - y)'
+ */
+export function printVNode(n: VNode): string {
+  return fmtV(n).s;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Methods every node has: its text, as `String(n)`, in JSON and in Node's inspector. */
+class VNodeMethods {
+  toString(this: VNode): string {
+    return printVNode(this);
+  }
+  toJSON(this: VNode): string {
+    return printVNode(this);
+  }
+  [INSPECT](this: VNode): string {
+    return `VNode<${printVNode(this)}>`;
+  }
+}
+const PROTOTYPE: object = Object.freeze(VNodeMethods.prototype);
+
 /** A graph of vector expressions: the constructors share equal nodes and fold numbers. */
 export class VGraph {
   private readonly table = new Map<string, VNode>();
   private readonly scalars = new Map<VNode, Expr | readonly Expr[]>();
   private nextId = 1;
 
-  private node<T extends VNode>(key: string, make: (id: number) => T): T {
+  private node<T extends VNode>(key: string, make: (id: number) => Omit<T, 'toString' | 'toJSON'>): T {
     const hit = this.table.get(key);
     if (hit !== undefined) return hit as T;
-    const n = Object.freeze(make(this.nextId++)) as T;
-    this.table.set(key, n as VNode);
+    const n: T = Object.freeze(Object.assign(Object.create(PROTOTYPE) as T, make(this.nextId++)));
+    this.table.set(key, n);
     return n;
   }
 

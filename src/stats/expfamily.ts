@@ -27,6 +27,7 @@ import { rationalForm } from '../expr/rationalform';
 import { qisInt, qtoNumber, rat } from '../expr/rational';
 import { expandLogs, simplify } from '../expr/simplify';
 import { isNegativeTerm, printExpr } from '../expr/print';
+import { NameMap } from '../expr/json';
 import { supportSymbols, type Declaration, type Model } from '../lang/model';
 import { symmetricEigenvalues } from '../fisher/check';
 import { constantValues, modelRanges } from '../fisher/derivatives';
@@ -154,7 +155,7 @@ export function expfamily(m: Model, options: ExpFamilyOptions = {}): ExpFamilyRe
   if (!curved && rank === params.length) {
     const sol = solveSystem(eta.map((e, k) => ({ lhs: e, rhs: sym(naturalNames[k]!) })), params, allRanges);
     if (sol !== undefined && inverts(sol, eta, naturalNames, points)) {
-      inv = new Map([...sol].map(([k, v]) => [k, finalise(cancelInverses(v), allRanges)]));
+      inv = new NameMap([...sol].map(([k, v]) => [k, finalise(cancelInverses(v), allRanges)]));
       logPartitionNatural = finalise(softplusForm(cancelInverses(substitute(logPartition, inv))), allRanges);
     }
   }
@@ -572,7 +573,7 @@ const INVERSES: Record<string, (y: Expr) => Expr> = {
  */
 export function solveSystem(eqs: ReadonlyArray<{ lhs: Expr; rhs: Expr }>, unknowns: readonly string[], ranges: SymbolRanges): Map<string, Expr> | undefined {
   let pending = eqs.map((e) => ({ ...e }));
-  const solution = new Map<string, Expr>();
+  const solution = new NameMap<Expr>();
   while (pending.length > 0) {
     let progress = false;
     const order = [...pending.keys()].sort((i, j) => unknownsIn(pending[i]!.lhs, unknowns).length - unknownsIn(pending[j]!.lhs, unknowns).length);

@@ -19,6 +19,7 @@ import { printExpr } from '../expr/print';
 import { rangeOf, type SymbolRanges } from '../expr/range';
 import { rationalForm } from '../expr/rationalform';
 import { simplify } from '../expr/simplify';
+import { NameMap } from '../expr/json';
 import { normalizeName } from '../lang/lexer';
 import { supportSymbols, type Declaration, type Model, type Support } from '../lang/model';
 import { parse, parseExpr, suggest } from '../lang/parse';
@@ -154,7 +155,7 @@ function clauses(text: string): Array<{ start: number; part: string }> {
 export function reparam(m: Model, substitutions: string | readonly Substitution[], options: ReparamOptions = {}): ReparamResult {
   const subs = typeof substitutions === 'string' ? parseSubstitutions(substitutions) : substitutions;
   const oldParams = m.params.map((p) => p.name);
-  const map = new Map<string, Expr>();
+  const map = new NameMap<Expr>();
   for (const s of subs) {
     const d = m.symbols.get(s.param);
     if (d === undefined || d.role !== 'param') {
