@@ -2,7 +2,7 @@
 // them, a one-function import bundles small, and the packed tarball installed into an empty project
 // is one package whose command, `import`, `require` and both at once work.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -180,7 +180,7 @@ describe('the packed tarball installed into an empty project', () => {
 
   it('holds the license, the readme, the built files and the command, and no maps, sources or tests', () => {
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/fisherlab.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/mc-worker.js', 'dist/THIRD_PARTY_LICENSES.md']) expect(files).toContain(f);
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/fisherlab.js', 'dist/index.js', 'dist/index.d.ts', 'dist/mathjs.js', 'dist/mathjs.d.ts', 'dist/cli.js', 'dist/mc-worker.js', 'dist/THIRD_PARTY_LICENSES.md']) expect(files).toContain(f);
     expect(files.filter((f) => f.endsWith('.map') || /^(src|test|bench|scripts|grammar|examples)\//.test(f))).toEqual([]);
     expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   });
@@ -239,6 +239,24 @@ console.log(JSON.stringify({ same, interned: a === b, sum: imp.printExpr(imp.add
     const r = node(['mixed.cjs']);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(one);
+  });
+
+  // fisherlab/mathjs with the user's own mathjs (an optional peer: linked here from the dev install).
+  it('fisherlab/mathjs shares the core with fisherlab and converts with the mathjs of the user', () => {
+    symlinkSync(join(root, 'node_modules', 'mathjs'), join(app, 'node_modules', 'mathjs'), 'dir');
+    try {
+      writeFileSync(
+        join(app, 'peer.mjs'),
+        `import * as fl from 'fisherlab';\nimport { toMathjs, fromMathjs, importFisherlab } from 'fisherlab/mathjs';\nimport { create, all } from 'mathjs';\nconst math = create(all);\nimportFisherlab(math);\nconst e = fl.parseExpr('trigamma(a) + log1p(mu)');\nconst back = fromMathjs(math.parse(toMathjs(e, math).toString()));\nconsole.log(JSON.stringify({ same: back === e, value: toMathjs(e, math).evaluate({ a: 1, mu: 0 }) }));`,
+      );
+      const r = node(['peer.mjs']);
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout) as { same: boolean; value: number };
+      expect(out.same).toBe(true);
+      expect(out.value).toBeCloseTo(Math.PI ** 2 / 6, 12); // trigamma(1) = π²/6
+    } finally {
+      rmSync(join(app, 'node_modules', 'mathjs'), { force: true });
+    }
   });
 
   it('its types serve import and require (TypeScript, module nodenext)', () => {
