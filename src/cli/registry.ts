@@ -7,6 +7,7 @@
  */
 import { Command, Option } from 'commander';
 import { version } from '../../package.json';
+import { FisherError } from '../expr/errors';
 import type { Io } from './common';
 
 /** fisherlab's version (package.json; the bundler inlines it). Every JSON object carries it. */
@@ -198,6 +199,11 @@ export function buildProgram(verbs: readonly AnyVerb[], p: ProgramIo): Command {
 
 /** Run one verb and print its result; the exit code (or a promise of it, for a verb that runs asynchronously). */
 export function execute<O extends object, R>(spec: VerbSpec<O, R>, ctx: VerbContext<O>, print: (s: string) => void): number | Promise<number> {
+  // Standard input holds one thing: with --data - the model must come as text or a file.
+  const data = (ctx.options as { data?: unknown }).data;
+  if (data === '-' && spec.arguments[0]?.name === 'model' && (ctx.args[0] === undefined || ctx.args[0] === '-')) {
+    throw new FisherError('bad-option', '--data - reads standard input: give the model as text or a file');
+  }
   const r = spec.run(ctx);
   return r instanceof Promise ? r.then((x) => emit(spec, x, ctx, print)) : emit(spec, r, ctx, print);
 }
