@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { processIo, type Io } from '../src/cli/common';
-import { main, VERBS } from '../src/cli/main';
+import { cliReference, main, VERBS } from '../src/cli/main';
 import { formatDuration, formatRate, progressBar } from '../src/cli/progress';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -157,6 +157,14 @@ describe('--help', () => {
     const r = await run(['--help']);
     for (const v of VERBS) expect(r.out).toMatch(new RegExp(`\\n  ${v.name} `));
     expect(r.out).toMatch(/Exit codes:\n {2}0 /);
+  });
+});
+
+describe('docs/cli.md', () => {
+  it('is what the registry generates (run npm run docs:cli after changing a verb)', () => {
+    const committed = readFileSync(join(root, 'docs/cli.md'), 'utf8');
+    expect(committed).toBe(cliReference());
+    for (const v of VERBS) expect(committed).toContain(`## fisherlab ${v.name}\n`);
   });
 });
 

@@ -8,11 +8,15 @@
 import { CommanderError } from 'commander';
 import { FisherError, locate } from '../expr/errors';
 import { processIo, type Io } from './common';
+import { cliReference as reference } from './docs';
 import { EXIT, VERSION, buildProgram } from './registry';
 import { VERBS } from './verbs/index';
 
 export { VERSION } from './registry';
 export { VERBS } from './verbs/index';
+
+/** docs/cli.md, from the registry (`npm run docs:cli`). */
+export const cliReference = (): string => reference(VERBS);
 
 /**
  * Run the CLI on argv (without `node` and the script); returns the exit code, or a promise of it
