@@ -106,7 +106,7 @@ export interface VerbSpec<O extends object, R> {
   exit?(r: R): 0 | 1;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** A spec of any options and result: the registry's list holds specs of different O and R. */
 export type AnyVerb = VerbSpec<any, any>;
 
 /** A spec, typed (the identity: it lets TypeScript infer O and R from `run`). */

@@ -12,8 +12,7 @@ export const MODEL_ARGUMENT: ArgumentSpec = { name: 'model', description: 'the m
 /** A JSON number: null where the value is not finite. */
 export const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** A vector or matrix of numbers for JSON (null entries where not finite; null for a missing one). */
-export const numbers = (v: readonly number[] | null | undefined): (number | null)[] | null => (v == null ? null : v.map(finite));
+/** A matrix of numbers for JSON (null entries where not finite; null for a missing matrix). */
 export const numberMatrix = (m: readonly (readonly number[])[] | null | undefined): (number | null)[][] | null => (m == null ? null : m.map((r) => r.map(finite)));
 
 /** An expression for JSON (null where there is none). */
