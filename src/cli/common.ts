@@ -4,6 +4,7 @@
  * input), and number formatting. The verbs themselves are specs in `verbs/`, run by `registry.ts`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { FisherError } from '../expr/errors';
 import { evaluate } from '../expr/evaluate';
@@ -33,7 +34,7 @@ export interface Io {
  * The Io of a process: standard input read whole, once; standard error.
  * @param read reads all of standard input (tests give their own)
  */
-export function processIo(read: () => string = () => readFileSync(0, 'utf8'), stdinIsTTY = process.stdin.isTTY === true, stderr: Io['stderr'] = process.stderr): Io {
+export function processIo(read: () => string = () => readFileSync(0, 'utf8'), stdinIsTTY = isatty(0), stderr: Io['stderr'] = process.stderr): Io {
   let usedFor: string | undefined;
   return {
     stdinIsTTY,
