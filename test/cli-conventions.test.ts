@@ -131,7 +131,7 @@ describe('Unicode fisherlab prints is accepted in input', () => {
   it('a character with no meaning names the ASCII to write', async () => {
     const r = await run(['score', 'x ~ Normal(mu, sigma)', '--at', 'x=√2,mu=0,sigma=1']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--at x=√2: not a number/);
+    expect(r.err).toMatch(/--at x=√2: unexpected character '√' \(write sqrt\(x\)\)/);
     const m = await run(['score', 'data x in real; param mu; logp = -(x – mu)^2']);
     expect(m.err).toMatch(/unexpected character '–' \(write '-' for minus\)/);
   });

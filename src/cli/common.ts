@@ -117,8 +117,10 @@ function atValue(decl: Declaration, valueText: string, consts: ReadonlyMap<strin
   let value: number;
   try {
     value = evaluate(parseExpr(valueText), consts);
-  } catch {
-    throw new FisherError('bad-value', `--at ${label}=${valueText}: not a number`);
+  } catch (e) {
+    // A character the language cannot read: its message names the ASCII to write.
+    const why = e instanceof FisherError && e.code === 'syntax' && e.message.startsWith('unexpected character') ? e.message : 'not a number';
+    throw new FisherError('bad-value', `--at ${label}=${valueText}: ${why}`);
   }
   if (!Number.isFinite(value)) throw new FisherError('bad-value', `--at ${label}=${valueText}: not a finite number`);
   const why = supportTest(decl, consts)(value);
