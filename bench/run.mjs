@@ -1,7 +1,9 @@
 // npm run bench: speed as ratios against baselines measured in the same run.
 // Prints a table and writes bench/results.json (one entry per workload).
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as fl from '../dist/index.js';
@@ -520,10 +522,111 @@ const reps = Number(process.env.BENCH_PROCESS_REPS ?? 15);
 const cli = processMedian(['bin/fisherlab.js', 'hessian', 'x ~ Normal(mu, sigma)'], reps);
 const node0 = processMedian(['-e', '0'], reps);
 record('cli-cold-start', "fisherlab hessian 'x ~ Normal(mu, sigma)', whole process (budget 350 ms)", cli, 'node -e 0', node0, { budget_ms: 350 });
+// Loading the command alone (the bundles compiled and their top-level code run), no derivation.
+const version = processMedian(['bin/fisherlab.js', '--version'], reps);
+record('cli-cold-version', 'fisherlab --version, whole process: the cost of loading the command', version, 'node -e 0', node0);
+
+// Install footprint: the packed tarball installed into an empty project (offline, in a scratch npm
+// cache: there is nothing to fetch), against what the packages bundled into dist/ would install if
+// they were listed as dependencies instead (their closure in package-lock.json, sized on disk).
+const install = installFootprint();
+
+function installFootprint() {
+  const work = mkdtempSync(join(tmpdir(), 'fisherlab-bench-'));
+  try {
+    const env = { ...process.env, npm_config_cache: join(work, 'cache'), npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+    const npm = (args, cwd) => {
+      const cli = process.env.npm_execpath;
+      const [cmd, pre] = cli !== undefined && /npm-cli\.c?js$/.test(cli) ? [process.execPath, [cli]] : ['npm', []];
+      const r = spawnSync(cmd, [...pre, ...args], { cwd, env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${r.stderr}`);
+      return r.stdout;
+    };
+    const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], root))[0];
+    const app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+    npm(['install', '--offline', '--no-audit', '--no-fund', join(work, packed.filename)], app);
+    const installed = packageDirs(join(app, 'node_modules'));
+    return {
+      tarball_bytes: packed.size,
+      unpacked_bytes: packed.unpackedSize,
+      files: packed.files.length,
+      installed_packages: installed.length,
+      installed_bytes: installed.reduce((s, d) => s + dirBytes(d), 0),
+      installed_disk_bytes: installed.reduce((s, d) => s + dirBytes(d, true), 0),
+      ...asDependencies(),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Package directories under a node_modules folder, nested ones included. */
+function packageDirs(nm) {
+  if (!existsSync(nm)) return [];
+  const out = [];
+  for (const name of readdirSync(nm)) {
+    if (name.startsWith('.')) continue;
+    const dirs = name.startsWith('@') ? readdirSync(join(nm, name)).map((n) => join(nm, name, n)) : [join(nm, name)];
+    for (const d of dirs) out.push(d, ...packageDirs(join(d, 'node_modules')));
+  }
+  return out;
+}
+
+/** Bytes of the files of a package directory, its own node_modules excluded (with `disk`: the
+ * blocks they occupy, as `du` counts them, folders included). */
+function dirBytes(dir, disk = false) {
+  let n = disk ? lstatSync(dir).blocks * 512 : 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) n += name === 'node_modules' ? 0 : dirBytes(p, disk);
+    else if (st.isFile()) n += disk ? st.blocks * 512 : st.size;
+  }
+  return n;
+}
+
+/** The install the bundled packages would cause as dependencies: their closure in the lock file. */
+function asDependencies() {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages;
+  const dev = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies);
+  const notices = readFileSync(join(root, 'dist/THIRD_PARTY_LICENSES.md'), 'utf8');
+  const bundled = new Set([...notices.matchAll(/(?:^## |, )(@?[^@\s,]+)@[^\s,]+ \(/gm)].map((m) => m[1]));
+  const resolve = (from, name) => {
+    for (let base = from; ; base = base.slice(0, base.lastIndexOf('/node_modules/'))) {
+      const key = `${base === '' ? '' : `${base}/`}node_modules/${name}`;
+      if (lock[key] !== undefined) return key;
+      if (base === '') return undefined;
+    }
+  };
+  const direct = dev.filter((d) => bundled.has(d));
+  const seen = new Set();
+  const stack = direct.map((d) => `node_modules/${d}`);
+  while (stack.length > 0) {
+    const key = stack.pop();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const dep of Object.keys({ ...lock[key].dependencies, ...lock[key].optionalDependencies })) {
+      const k = resolve(key, dep);
+      if (k !== undefined) stack.push(k);
+    }
+  }
+  return {
+    as_dependencies: direct,
+    as_dependencies_packages: seen.size,
+    as_dependencies_bytes: [...seen].reduce((s, k) => s + dirBytes(join(root, k)), 0),
+    as_dependencies_disk_bytes: [...seen].reduce((s, k) => s + dirBytes(join(root, k), true), 0),
+  };
+}
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`${pad('workload', 20)}${pad('median ms', 12)}${pad('baseline', 22)}${pad('baseline ms', 13)}ratio`);
 for (const r of results) {
   console.log(`${pad(r.name, 20)}${pad(r.median_ms.toFixed(3), 12)}${pad(r.baseline, 22)}${pad(r.baseline_median_ms.toFixed(3), 13)}${r.ratio.toFixed(2)}`);
 }
-writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), workloads: results }, null, 2)}\n`);
+const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
+console.log(`\npackage: tarball ${mb(install.tarball_bytes)}, unpacked ${mb(install.unpacked_bytes)} (${install.files} files)`);
+console.log(`installed into an empty project: ${install.installed_packages} package(s), ${mb(install.installed_bytes)} (${mb(install.installed_disk_bytes)} on disk)`);
+console.log(`its ${install.as_dependencies.length} bundled runtime packages, listed as dependencies instead, would add ${install.as_dependencies_packages} packages, ${mb(install.as_dependencies_bytes)} (${mb(install.as_dependencies_disk_bytes)} on disk)`);
+writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), workloads: results, install }, null, 2)}\n`);

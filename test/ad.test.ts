@@ -27,7 +27,7 @@ import { constantValues, hessian, score } from '../src/fisher/derivatives';
 import type { Model } from '../src/lang/model';
 import { parse, parseExpr } from '../src/lang/parse';
 import { exprArb, isFreeSymbol, pointArb } from './helpers/arbitrary';
-import { cases } from './helpers/cases';
+import { referenceCases } from './helpers/fixtures';
 import { familyText, randomInRange, rng, seedOf } from './helpers/fisher-check';
 import { centralDiff } from './helpers/diff';
 
@@ -255,7 +255,7 @@ describe('the four modes on the models', () => {
     expect(r.compared, 'points compared with finite differences').toBeGreaterThan(0);
   });
 
-  it.skipIf(cases.length === 0).each(cases.map((c) => [c.id, c] as const))('reference case %s', (_id, c) => {
+  it.each(referenceCases().map((c) => [c.id, c] as const))('reference case %s', (_id, c) => {
     const m = parse(c.model);
     const points = modelPoints(m, seedOf(c.id), c.check_points);
     const r = checkModel(m, points);

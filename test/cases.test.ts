@@ -1,38 +1,21 @@
 /**
- * The reference cases of /work/shared/cases/cases.json (textbook Fisher informations, each
+ * The reference cases of test/fixtures/cases.json (textbook Fisher informations, each
  * verified there by quadrature or exact summation): every model parses with the case's parameters
  * in order; the score and Hessian agree with central finite differences at the check points; and
  * the expected information computed here by quadrature/summation of p(x)·(-H) and of
  * p(x)·score·scoreᵀ agrees with the published matrix (or the numeric reference for cases with no
  * closed form).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/expr/evaluate';
 import { parse, parseExpr } from '../src/lang/parse';
 import type { Model } from '../src/lang/model';
 import { Mismatches, checkDerivativesAt, derive, envOf, expectation, fmtPoint, rng, seedOf, typicalData, type Derived } from './helpers/fisher-check';
 import type { QuadResult } from './helpers/quad';
-import { sumValues } from './helpers/quad';
+import { integrate, sumValues } from './helpers/quad';
+import { referenceCases, type RefCase } from './helpers/fixtures';
 
-interface RefCase {
-  readonly id: string;
-  readonly model: string;
-  readonly data: Record<string, string>;
-  readonly params: Record<string, string>;
-  readonly constants: Record<string, number>;
-  readonly fisher: Array<Array<string | null>> | null;
-  readonly closed_form: boolean;
-  readonly reference_at_points?: number[][][];
-  readonly check_points: Array<Record<string, number>>;
-  readonly support_label?: string;
-  readonly notes: string;
-}
-
-const CASES_URL = new URL('../../shared/cases/cases.json', import.meta.url);
-const CASES_PATH = fileURLToPath(CASES_URL);
-const cases: RefCase[] = existsSync(CASES_PATH) ? (JSON.parse(readFileSync(CASES_PATH, 'utf8')) as RefCase[]) : [];
+const cases = referenceCases();
 
 /**
  * Cases where E[-H] is not the Fisher information: Laplace's |x - mu| has a Dirac delta as second
@@ -84,20 +67,31 @@ function information(c: RefCase, d: Derived, params: Record<string, number>): Qu
       return [p, ...integrand(e).map((v) => p * v)];
     }, [0, 1, 2]);
   }
+  if (c.support_label === 'simplex3') {
+    // (x1, x2) over the open simplex x1, x2 > 0, x1 + x2 < 1: tanh-sinh in x2 on (0, 1 − x1)
+    // inside tanh-sinh in x1 on (0, 1); the end-point singularities x_i^(a_i − 1) are integrable.
+    const [x1, x2] = d.m.data.map((s) => s.name) as [string, string];
+    const e = new Map(env);
+    const zero = new Array<number>(1 + 2 * k * k).fill(0);
+    const at = (u: number, v: number): number[] => {
+      e.set(x1, u).set(x2, v);
+      const p = Math.exp(evaluate(d.m.logp, e));
+      return p > 0 ? [p, ...integrand(e).map((y) => p * y)] : zero;
+    };
+    return integrate((u) => integrate((v) => at(u, v), 0, 1 - u, { tol: 1e-9 }).value, 0, 1, { tol: 1e-9 });
+  }
+  if (d.m.data.length !== 1) throw new Error(`${c.id}: no rule for the expectation over ${d.m.data.length} data symbols`);
   return expectation(d.m, env, integrand);
 }
 
 /** The reference Fisher matrix at check point i, from the case's expressions or its numeric values. */
-function reference(c: RefCase, i: number): Array<Array<number | null>> | undefined {
-  const pt = c.check_points[i]!;
-  if (c.closed_form && c.fisher !== null) {
-    const env = new Map([...Object.entries(c.constants), ...Object.entries(pt)]);
-    return c.fisher.map((row) => row.map((s) => (s === null ? null : evaluate(parseExpr(s), env))));
-  }
-  return c.reference_at_points?.[i];
+function reference(c: RefCase, i: number): ReadonlyArray<ReadonlyArray<number | null>> {
+  if (!c.closed_form) return c.reference_at_points[i]!;
+  const env = new Map([...Object.entries(c.constants), ...Object.entries(c.check_points[i]!)]);
+  return c.fisher.map((row) => row.map((s) => evaluate(parseExpr(s), env)));
 }
 
-function compareMatrix(bad: Mismatches, what: string, got: (i: number, j: number) => number, ref: Array<Array<number | null>>): void {
+function compareMatrix(bad: Mismatches, what: string, got: (i: number, j: number) => number, ref: ReadonlyArray<ReadonlyArray<number | null>>): void {
   const k = ref.length;
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
@@ -112,12 +106,7 @@ function compareMatrix(bad: Mismatches, what: string, got: (i: number, j: number
   }
 }
 
-describe('reference cases (shared/cases/cases.json)', () => {
-  if (cases.length === 0) {
-    it.skip(`cases.json not found at ${CASES_PATH}`, () => undefined);
-    return;
-  }
-
+describe('reference cases (test/fixtures/cases.json)', () => {
   const derived = new Map<string, Derived>();
   const get = (c: RefCase): Derived => {
     let d = derived.get(c.id);
@@ -126,6 +115,18 @@ describe('reference cases (shared/cases/cases.json)', () => {
       derived.set(c.id, d);
     }
     return d;
+  };
+
+  // E[p, p·(−H), p·s sᵀ] at each check point, computed once for the two tests that read it.
+  const info = new Map<string, QuadResult>();
+  const informationAt = (c: RefCase, idx: number): QuadResult => {
+    const key = `${c.id}@${idx}`;
+    let r = info.get(key);
+    if (r === undefined) {
+      r = information(c, get(c), c.check_points[idx]!);
+      info.set(key, r);
+    }
+    return r;
   };
 
   describe.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
@@ -151,32 +152,28 @@ describe('reference cases (shared/cases/cases.json)', () => {
       expect(bad.list).toEqual([]);
     });
 
-    const oneD = Object.keys(c.data).length === 1 || c.support_label === 'onehot3';
-    const hasRef = c.closed_form ? c.fisher !== null : c.reference_at_points !== undefined;
-    const runInfo = oneD && hasRef ? it : it.skip;
-
     if (!OUTER_PRODUCT_ONLY.has(c.id)) {
-      runInfo('E[-H] by quadrature/summation matches the reference Fisher information', () => {
+      it('E[-H] by quadrature/summation matches the reference Fisher information', () => {
         const d = get(c);
         const k = d.names.length;
         const bad = new Mismatches();
         c.check_points.forEach((pt, idx) => {
-          const r = information(c, d, pt);
+          const r = informationAt(c, idx);
           bad.check(`${c.id}: total probability at ${fmtPoint(pt)}`, r.value[0]!, 1, 0, 1e-8);
-          const ref = reference(c, idx)!;
+          const ref = reference(c, idx);
           compareMatrix(bad, `${c.id}: E[-H] at ${fmtPoint(pt)}`, (i, j) => r.value[1 + i * k + j]!, ref);
         });
         expect(bad.list).toEqual([]);
       });
     }
 
-    runInfo('E[score scoreᵀ] by quadrature/summation matches the reference Fisher information', () => {
+    it('E[score scoreᵀ] by quadrature/summation matches the reference Fisher information', () => {
       const d = get(c);
       const k = d.names.length;
       const bad = new Mismatches();
       c.check_points.forEach((pt, idx) => {
-        const r = information(c, d, pt);
-        const ref = reference(c, idx)!;
+        const r = informationAt(c, idx);
+        const ref = reference(c, idx);
         compareMatrix(bad, `${c.id}: E[score score^T] at ${fmtPoint(pt)}`, (i, j) => r.value[1 + k * k + i * k + j]!, ref);
       });
       expect(bad.list).toEqual([]);

@@ -164,7 +164,7 @@ describe('fisherlab fisher', () => {
   });
 
   it('evaluates entries without a closed form numerically, with an error estimate', () => {
-    // The two-component mixture of ../shared/cases (reference by mpmath: 3.2132055023036385 at w = 0.3).
+    // The two-component mixture of the reference cases (test/fixtures) (reference by mpmath: 3.2132055023036385 at w = 0.3).
     const r = run('fisher', 'const m1 = -1.0; const m2 = 1.5; data x in real; param w in (0, 1); logp = log(w*exp(-(x-m1)^2/2) + (1-w)*exp(-(x-m2)^2/2)) - log(2*pi)/2', '--json', '--at', 'w=0.3');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);

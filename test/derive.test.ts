@@ -19,7 +19,7 @@ import { parse, parseExpr } from '../src/lang/parse';
 import type { Model } from '../src/lang/model';
 import { derive } from '../src/render/derive';
 import { derivationLatex } from '../src/render/document';
-import { cases } from './helpers/cases';
+import { numericCase, referenceCases, type ClosedCase } from './helpers/fixtures';
 import { envOf, expectation } from './helpers/fisher-check';
 import { integrate1 } from './helpers/quad';
 import { runCli as run } from './helpers/run-cli';
@@ -36,6 +36,7 @@ const EXTRA = [
   'x1, x2 ~ Dirichlet(a1, a2, a3)',
 ];
 
+const cases = referenceCases();
 const models = [...cases.map((c) => ({ name: c.id, model: c.model, at: c.closed_form ? undefined : c.check_points[0] })), ...EXTRA.map((model) => ({ name: model, model, at: undefined }))];
 
 const atText = (at: Record<string, number>): string => Object.entries(at).map(([k, v]) => `${k}=${v}`).join(',');
@@ -120,7 +121,7 @@ describe('derive: what is printed is what the engine did', () => {
     for (const e of d.fisher.trace.entries) for (const f of e.facts ?? []) expect(out).toContain(`\\mathbb{E}\\left[${toLatex(f.atom)}\\right] = ${toLatex(f.value)}`);
   });
 
-  const oneData = cases.filter((c) => c.closed_form && c.fisher !== null && parse(c.model).data.length === 1);
+  const oneData = cases.filter((c): c is ClosedCase => c.closed_form && parse(c.model).data.length === 1);
 
   it.each(oneData.map((c) => [c.id, c] as const))('%s: linearisations, facts and results hold at the check points, by this suite\'s quadrature', (_id, c) => {
     const m = parse(c.model);
@@ -130,7 +131,7 @@ describe('derive: what is printed is what the engine did', () => {
       const env = point(m, p);
       for (const e of r.trace.entries) {
         // The published entry (cases.json), and the result printed.
-        const published = evaluate(parseExpr(c.fisher![e.i]![e.j]!), env);
+        const published = evaluate(parseExpr(c.fisher[e.i]![e.j]!), env);
         if (e.result !== null) expect(evaluate(e.result, env)).toBeCloseTo(published, 8);
         if (e.linear === undefined) continue;
         // Σ c_k m_k is the target, at data values inside the support.
@@ -200,12 +201,11 @@ describe('derive: what is printed is what the engine did', () => {
   });
 
   it('the numeric rung prints the quadrature value at --at, which matches the published number', () => {
-    const c = cases.find((x) => x.id === 'gauss_mixture_weight');
-    if (c === undefined) return;
+    const c = numericCase('gauss_mixture_weight');
     const out = run('derive', c.model, '--at', atText(c.check_points[0]!)).out;
     const v = /\\approx ([\d.]+) \\pm/.exec(out);
     expect(v).not.toBeNull();
-    expect(Number(v![1])).toBeCloseTo(c.reference_at_points![0]![0]![0]!, 8);
+    expect(Number(v![1])).toBeCloseTo(c.reference_at_points[0]![0]![0]!, 8);
     expect(out).toContain('numeric (adaptive Gauss--Kronrod quadrature)');
     const without = run('derive', c.model).out;
     expect(without).toContain('no closed form: evaluate numerically at parameter values (--at)');

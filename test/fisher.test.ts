@@ -1,5 +1,5 @@
 // The expected Fisher information: closed forms from the method ladder against published results
-// (../shared/cases and textbook formulas) and against an independent quadrature of E[−H] (or of
+// (the reference cases of test/fixtures and textbook formulas) and against an independent quadrature of E[−H] (or of
 // E[s sᵀ] where log p is not smooth) computed by the test's own integrator.
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/expr/evaluate';
@@ -11,8 +11,9 @@ import { expectation as numericExpectation, numericFisher } from '../src/fisher/
 import type { Model } from '../src/lang/model';
 import { parse, parseExpr } from '../src/lang/parse';
 import { envOf, expectation, familyText, randomParams, rng, seedOf } from './helpers/fisher-check';
+import { referenceCases } from './helpers/fixtures';
 
-import { cases, type Case } from './helpers/cases';
+const cases = referenceCases();
 
 /** Nodes of the expression as a tree (shared subtrees counted each time they appear). */
 function treeSize(e: Expr): number {
@@ -42,8 +43,9 @@ function quadratureFisher(m: Model, env: Map<string, number>): { value: number[]
   return { value: at(values), error: at(errors) };
 }
 
-describe.runIf(cases.length > 0)('reference cases (../shared/cases)', () => {
-  for (const c of cases.filter((c) => c.closed_form)) {
+describe('reference cases (test/fixtures)', () => {
+  for (const c of cases) {
+    if (!c.closed_form) continue;
     it(`${c.id}: closed form equal to the reference and as simple`, () => {
       const m = parse(c.model);
       const r = fisher(m);
@@ -52,7 +54,7 @@ describe.runIf(cases.length > 0)('reference cases (../shared/cases)', () => {
         const env = new Map(Object.entries({ ...c.constants, ...point }));
         r.matrix.forEach((row, i) =>
           row.forEach((e, j) => {
-            const ref = evaluate(parseExpr(c.fisher![i]![j]!), env);
+            const ref = evaluate(parseExpr(c.fisher[i]![j]!), env);
             const got = evaluate(e!, env);
             expect(Math.abs(got - ref), `${c.id}[${i}][${j}] = ${printExpr(e!)} at ${JSON.stringify(point)}`).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(ref)));
           }),
@@ -61,20 +63,21 @@ describe.runIf(cases.length > 0)('reference cases (../shared/cases)', () => {
       // As simple as the reference: no longer than it printed the same way, or no more nodes.
       r.matrix.forEach((row, i) =>
         row.forEach((e, j) => {
-          const ref = parseExpr(c.fisher![i]![j]!);
+          const ref = parseExpr(c.fisher[i]![j]!);
           const simpler = printExpr(e!).length <= printExpr(ref).length || treeSize(e!) <= treeSize(ref);
-          expect(simpler, `${c.id}[${i}][${j}]: ${printExpr(e!)} vs ${c.fisher![i]![j]}`).toBe(true);
+          expect(simpler, `${c.id}[${i}][${j}]: ${printExpr(e!)} vs ${c.fisher[i]![j]}`).toBe(true);
         }),
       );
     });
   }
 });
 
-describe.runIf(cases.length > 0)('numeric reference cases (../shared/cases)', () => {
-  for (const c of cases.filter((c) => !c.closed_form)) {
+describe('numeric reference cases (test/fixtures)', () => {
+  for (const c of cases) {
+    if (c.closed_form) continue;
     it(`${c.id}: within 1e-8 relative of the reference at every check point`, () => {
       const m = parse(c.model);
-      c.reference_at_points!.forEach((ref, k) => {
+      c.reference_at_points.forEach((ref, k) => {
         const at = new Map(Object.entries(c.check_points[k]!));
         const r = fisher(m, { at, numeric: numericFisher });
         expect(r.closedForm).toBe(false);

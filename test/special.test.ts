@@ -34,9 +34,7 @@ function relErr(actual: number, expected: number): number {
 
 function expectRel(actual: number, expected: number, tol: number): void {
   const e = relErr(actual, expected);
-  if (!(e <= tol)) {
-    throw new Error(`expected ${actual} ≈ ${expected} (rel err ${e.toExponential(2)} > ${tol})`);
-  }
+  expect(e, `expected ${actual} ≈ ${expected} (rel err ${e.toExponential(2)} > ${tol})`).toBeLessThanOrEqual(tol);
 }
 
 /** Deterministic PRNG (mulberry32) so the property tests are reproducible. */

@@ -20,14 +20,10 @@ import { crb } from '../src/stats/crb';
 import { expfamily, type ExponentialFamily } from '../src/stats/expfamily';
 import { jeffreys, transformKernel } from '../src/stats/jeffreys';
 import { reparam } from '../src/stats/reparam';
-import { cases } from './helpers/cases';
+import { closedCase, numericCase, referenceCase, referenceCases, type ClosedCase } from './helpers/fixtures';
 import { integrate1 } from './helpers/quad';
 
-const caseById = (id: string) => {
-  const c = cases.find((x) => x.id === id);
-  if (c === undefined) throw new Error(`no reference case ${id}`);
-  return c;
-};
+const cases = referenceCases();
 const env = (m: ReturnType<typeof parse>, p: Record<string, number> | ReadonlyMap<string, number>): Map<string, number> =>
   new Map([...constantValues(m), ...(p instanceof Map ? p : Object.entries(p))]);
 const close = (a: number, b: number, rel = 1e-9): boolean => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
@@ -130,7 +126,7 @@ describe('expfamily: exponential families by structure, in any parameterisation'
     const d = ef('x1, x2 ~ Dirichlet(a1, a2, a3)');
     expect(d.stats).toEqual([parseExpr('log(x1)'), parseExpr('log(x2)'), parseExpr('log(1 - x1 - x2)')]);
     // Cov[log x] = diag(ψ′(a_i)) − ψ′(a0) 1 1ᵀ (the reference case's Fisher matrix, in natural coordinates).
-    const ref = caseById('dirichlet3').fisher!.map((r) => r.map(parseExpr));
+    const ref = closedCase('dirichlet3').fisher.map((r) => r.map(parseExpr));
     const m = parse('x1, x2 ~ Dirichlet(a1, a2, a3)');
     for (const p of parameterPoints(m, 2)) {
       d.natural!.forEach((row, i) => row.forEach((e, j) => expect(close(evaluate(e, p), evaluate(ref[i]![j]!, p), 1e-10)).toBe(true)));
@@ -196,12 +192,12 @@ describe('expfamily: exponential families by structure, in any parameterisation'
   it('the Fisher matrix in θ, Jᵀ Cov[T] J, is the reference cases’ published matrix', () => {
     // (logistic_regression_2 is singular: one statistic for two parameters.)
     let checked = 0;
-    for (const c of cases.filter((x) => x.closed_form && x.fisher !== null && x.id !== 'logistic_regression_2')) {
+    for (const c of cases.filter((x): x is ClosedCase => x.closed_form && x.id !== 'logistic_regression_2')) {
       const m = parse(c.model);
       const r = expfamily(m);
       if (!r.exponentialFamily) continue;
       checked++;
-      const ref = c.fisher!.map((row) => row.map(parseExpr));
+      const ref = c.fisher.map((row) => row.map(parseExpr));
       for (const p of c.check_points) {
         const at = env(m, p);
         r.fisher!.forEach((row, i) => row.forEach((e, j) => expect(close(evaluate(e, at), evaluate(ref[i]![j]!, at), 1e-10), `${c.id} (${i}, ${j})`).toBe(true)));
@@ -231,7 +227,7 @@ describe('expfamily: exponential families by structure, in any parameterisation'
     ['laplace_mu_b', /abs\(x - mu\) mixes the data with mu/],
     ['gauss_mixture_weight', /log\(w\*exp.* mixes the data with w/],
   ])('%s is not an exponential family, with the term that does not separate', (id, why) => {
-    const r = expfamily(parse(caseById(id).model));
+    const r = expfamily(parse(referenceCase(id).model));
     expect(r.exponentialFamily).toBe(false);
     if (r.exponentialFamily) return;
     expect(r.reason).toMatch(why);
@@ -272,7 +268,7 @@ describe('reparam: the Fisher matrix transforms as Jᵀ F J', () => {
     // Normal in precision τ = 1/σ²: F = diag(τ, 1/(2τ²)) (Lehmann & Casella 1998, Table 2.5.1 with the chain rule).
     ['precision', 'x ~ Normal(mu, sigma)', 'sigma = 1/sqrt(tau)', [['tau', '0'], ['0', '1/(2*tau^2)']]],
     // Normal in variance: the reference case normal_mu_var.
-    ['variance', 'x ~ Normal(mu, sigma)', 'sigma = sqrt(v)', caseById('normal_mu_var').fisher!],
+    ['variance', 'x ~ Normal(mu, sigma)', 'sigma = sqrt(v)', closedCase('normal_mu_var').fisher],
     ['log scale', 'x ~ Cauchy(mu, s)', 's = exp(t)', [['exp(-2*t)/2', '0'], ['0', '1/2']]],
     // Gamma in (shape k, mean m): orthogonal, diag(ψ′(k) − 1/k, k/m²) (Cox & Reid 1987, JRSS B 49, §2).
     ['shape and mean', 'x ~ Gamma(a, b)', 'a = k; b = k/m', [['trigamma(k) - 1/k', '0'], ['0', 'k/m^2']]],
@@ -280,7 +276,7 @@ describe('reparam: the Fisher matrix transforms as Jᵀ F J', () => {
     const r = reparam(parse(text), map);
     expect(r.agreement?.ok).toBe(true);
     expect(r.agreement?.symbolic).toBe(true);
-    const ref = (published as string[][]).map((row) => row.map(parseExpr));
+    const ref = (published as ReadonlyArray<ReadonlyArray<string>>).map((row) => row.map(parseExpr));
     for (const p of parameterPoints(r.model, 4)) {
       r.fisher.matrix.forEach((row, i) => row.forEach((e, j) => expect(close(evaluate(e!, p), evaluate(ref[i]![j]!, p), 1e-10)).toBe(true)));
     }
@@ -309,7 +305,7 @@ describe('jeffreys: sqrt(det F), named, proper or not, normalised', () => {
   it('matches the reference cases’ Jeffreys priors up to a constant', () => {
     let checked = 0;
     for (const c of cases) {
-      const ref = (c as unknown as { jeffreys: string | null }).jeffreys;
+      const ref = c.jeffreys;
       const m = parse(c.model);
       if (ref === null) {
         // No prior: a Fisher matrix without a closed form, or a singular one (logistic regression).
@@ -382,8 +378,8 @@ describe('jeffreys: sqrt(det F), named, proper or not, normalised', () => {
   });
 
   it('is invariant: the Normal in σ and in v = σ² (reference cases), and under reparam', () => {
-    const sd = caseById('normal_mu_sigma');
-    const vr = caseById('normal_mu_var');
+    const sd = referenceCase('normal_mu_sigma');
+    const vr = referenceCase('normal_mu_var');
     const jsd = jeffreys(parse(sd.model));
     const jv = jeffreys(parse(vr.model));
     // p_σ(μ, σ) ∝ p_v(μ, σ²)·|∂v/∂σ| = p_v(μ, σ²)·2σ.
@@ -411,7 +407,7 @@ describe('jeffreys: sqrt(det F), named, proper or not, normalised', () => {
 
   it('refuses where there is no prior, with the reason', () => {
     expect(() => jeffreys(parse('x ~ Uniform(0, t)'))).toThrow(/support of the data depends on t/);
-    expect(() => jeffreys(parse(caseById('logistic_regression_2').model))).toThrow(/det F = 0/);
+    expect(() => jeffreys(parse(referenceCase('logistic_regression_2').model))).toThrow(/det F = 0/);
   });
 });
 
@@ -419,10 +415,10 @@ describe('jeffreys: sqrt(det F), named, proper or not, normalised', () => {
 
 describe('crb: the Cramér–Rao bound', () => {
   it('equals the inverse of the reference cases’ published Fisher matrices, over n', () => {
-    for (const c of cases.filter((x) => x.closed_form && x.fisher !== null && x.id !== 'logistic_regression_2')) {
+    for (const c of cases.filter((x): x is ClosedCase => x.closed_form && x.id !== 'logistic_regression_2')) {
       const m = parse(c.model);
       const r = crb(m, { n: 7 });
-      const ref = c.fisher!.map((row) => row.map(parseExpr));
+      const ref = c.fisher.map((row) => row.map(parseExpr));
       for (const p of c.check_points) {
         const at = env(m, p);
         const inv = invert(ref.map((row) => row.map((e) => evaluate(e, at))));
@@ -466,17 +462,17 @@ describe('crb: the Cramér–Rao bound', () => {
 
   it('refuses irregular and singular models with the reason', () => {
     expect(() => crb(parse('x ~ Uniform(0, theta)'))).toThrow(/does not apply: the support \(0, theta\) of x depends on theta/);
-    expect(() => crb(parse(caseById('logistic_regression_2').model))).toThrow(/singular.*F·v = 0 for v = \(/);
+    expect(() => crb(parse(referenceCase('logistic_regression_2').model))).toThrow(/singular.*F·v = 0 for v = \(/);
     expect(() => crb(parse('x ~ Normal(mu, sigma)'), { target: 'x + mu' })).toThrow(/depend on the parameters only, but it uses the data 'x'/);
   });
 
   it('numeric bounds where F has no closed form', () => {
-    const c = caseById('gauss_mixture_weight');
+    const c = numericCase('gauss_mixture_weight');
     const m = parse(c.model);
     c.check_points.forEach((p, k) => {
       const r = crb(m, { at: env(m, p), numeric: numericFisher });
       expect(r.bound).toBeNull();
-      expect(close(r.value![0]![0]!, 1 / c.reference_at_points![k]![0]![0]!, 1e-7)).toBe(true);
+      expect(close(r.value![0]![0]!, 1 / c.reference_at_points[k]![0]![0]!, 1e-7)).toBe(true);
     });
   });
 });

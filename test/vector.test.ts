@@ -22,7 +22,7 @@ import { dataMatrix, empiricalFisher, logLikelihood } from '../src/fisher/empiri
 import type { Model } from '../src/lang/model';
 import { Rng } from '../src/numeric/random';
 import { parse, parseExpr } from '../src/lang/parse';
-import { cases } from './helpers/cases';
+import { closedCase } from './helpers/fixtures';
 
 /** The FisherError a model text raises (fails the test when it parses). */
 function parseError(text: string): FisherError {
@@ -81,23 +81,22 @@ describe('vector declarations and the scalar view', () => {
   });
 
   it('logistic regression (d = 2) in closed form: F = σ(η)(1 − σ(η)) z zᵀ, the reference case written both ways', () => {
-    const ref = cases.find((c) => c.id === 'logistic_regression_2');
-    expect(ref).toBeDefined();
-    const scalar = parse(ref!.model);
+    const ref = closedCase('logistic_regression_2');
+    const scalar = parse(ref.model);
     const vector = parse('given x in real[2]; data y in {0,1}; param b in real[2]; logp = y*dot(b, x) - log(1 + exp(dot(b, x)))');
     const family = parse(LOGISTIC(2));
     const fs = fisher(scalar);
     const fv = fisher(vector);
     const ff = fisher(family);
     expect(fv.closedForm && ff.closedForm && fs.closedForm).toBe(true);
-    for (const point of ref!.check_points) {
-      const env = new Map<string, number>([...Object.entries(ref!.constants), ...Object.entries(point)]);
+    for (const point of ref.check_points) {
+      const env = new Map<string, number>([...Object.entries(ref.constants), ...Object.entries(point)]);
       const venv = new Map([['x[1]', env.get('x1')!], ['x[2]', env.get('x2')!], ['b[1]', env.get('b1')!], ['b[2]', env.get('b2')!]]);
       const fenv = new Map([['z[1]', env.get('x1')!], ['z[2]', env.get('x2')!], ['beta[1]', env.get('b1')!], ['beta[2]', env.get('b2')!]]);
       for (let i = 0; i < 2; i++) {
         for (let j = 0; j < 2; j++) {
-          // The published closed form (McCullagh & Nelder 1989: F = p(1 − p) x xᵀ), from cases.json.
-          const want = evaluate(parseExpr(ref!.fisher![i]![j]!), env);
+          // The published closed form (McCullagh & Nelder 1989: F = p(1 − p) x xᵀ), from the fixtures.
+          const want = evaluate(parseExpr(ref.fisher[i]![j]!), env);
           expect(evaluate(fs.matrix[i]![j]!, env)).toBeCloseTo(want, 12);
           expect(evaluate(fv.matrix[i]![j]!, venv)).toBeCloseTo(want, 12);
           expect(evaluate(ff.matrix[i]![j]!, fenv)).toBeCloseTo(want, 12);

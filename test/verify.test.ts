@@ -1,7 +1,7 @@
 /**
  * `verify`: correct published formulas are accepted and altered ones rejected, each rejection
  * with a counterexample whose two values are re-evaluated here and really differ. The reference
- * formulas come from ../shared/cases (textbook results, each verified there by quadrature);
+ * formulas are the reference cases of test/fixtures (textbook results, each verified by quadrature);
  * KL divergences and numeric-only entries are checked against this suite's own quadrature
  * (test/helpers/quad.ts), not fisherlab's.
  */
@@ -15,12 +15,11 @@ import { parse, parseExpr } from '../src/lang/parse';
 import type { Model } from '../src/lang/model';
 import { checkDerivation } from '../src/verify/derivation';
 import { verify, type Counterexample } from '../src/verify/verify';
-import { cases as allCases, type Case } from './helpers/cases';
+import { closedCase, numericCase, referenceCases, type ClosedCase } from './helpers/fixtures';
 import { envOf, expectation } from './helpers/fisher-check';
 import { runCli as run } from './helpers/run-cli';
 
-type RefCase = Case & { readonly jeffreys: string | null; readonly params: Record<string, string> };
-const cases = allCases as RefCase[];
+const cases = referenceCases();
 const root = new URL('..', import.meta.url);
 
 const matrixText = (f: ReadonlyArray<ReadonlyArray<string | null>>): string => `[${f.map((r) => `[${r.join(', ')}]`).join(', ')}]`;
@@ -39,21 +38,21 @@ function expectRealDifference(m: Model, c: Counterexample | null, claimed: strin
 }
 
 /** Alter one entry of a reference matrix. */
-function alter(f: string[][], i: number, j: number, change: (e: string) => string): string[][] {
+function alter(f: ReadonlyArray<ReadonlyArray<string>>, i: number, j: number, change: (e: string) => string): string[][] {
   return f.map((r, a) => r.map((e, b) => (a === i && b === j ? change(e) : e)));
 }
 
 /** The first entry that is not identically 0. */
-function nonzeroEntry(f: string[][]): [number, number] {
+function nonzeroEntry(f: ReadonlyArray<ReadonlyArray<string>>): [number, number] {
   for (let i = 0; i < f.length; i++) for (let j = 0; j < f.length; j++) if (f[i]![j]!.trim() !== '0') return [i, j];
   throw new Error('zero matrix');
 }
 
 describe('verify: the reference formulas', () => {
-  const closed = cases.filter((c) => c.fisher !== null && c.fisher.every((r) => r.every((e) => e !== null)));
+  const closed = cases.filter((c): c is ClosedCase => c.closed_form);
 
   it.each(closed.map((c) => [c.id, c] as const))('accepts the published Fisher matrix of %s', (_id, c) => {
-    const r = verify(parse(c.model), 'fisher', matrixText(c.fisher!));
+    const r = verify(parse(c.model), 'fisher', matrixText(c.fisher));
     expect(r.equal, r.method).toBe(true);
     expect(r.decided).toBe(true);
     expect(r.counterexample).toBeNull();
@@ -68,7 +67,7 @@ describe('verify: the reference formulas', () => {
 
   it.each(closed.map((c) => [c.id, c] as const))('rejects a wrong constant, a missing factor and a wrong sign in %s', (_id, c) => {
     const m = parse(c.model);
-    const f = c.fisher! as string[][];
+    const f = c.fisher;
     const [i, j] = nonzeroEntry(f);
     const param = Object.keys(c.params)[i]!;
     const alterations = [
@@ -90,7 +89,7 @@ describe('verify: the reference formulas', () => {
     const m = parse(c.model);
     const [a, b] = Object.keys(c.params) as [string, string];
     const swap = (e: string): string => printExpr(parseExpr(e)).replace(new RegExp(`\\b(${a}|${b})\\b`, 'g'), (n) => (n === a ? b : a));
-    const f = c.fisher! as string[][];
+    const f = c.fisher;
     const swapped = f.map((r) => r.map(swap));
     const r = verify(m, 'fisher', matrixText(swapped));
     expect(r.equal).toBe(false);
@@ -159,8 +158,7 @@ describe('verify: neither a lucky point nor a rounding error decides', () => {
   });
 
   it('accepts the logistic regression information written with the sigmoid (Agresti 2013, §5.4)', () => {
-    const c = cases.find((x) => x.id === 'logistic_regression_2');
-    if (c === undefined) return;
+    const c = closedCase('logistic_regression_2');
     const m = parse(c.model);
     const s = 'sigmoid(b1*x1 + b2*x2)*(1 - sigmoid(b1*x1 + b2*x2))';
     expect(verify(m, 'fisher', `[[x1^2*${s}, x1*x2*${s}], [x1*x2*${s}, x2^2*${s}]]`).equal).toBe(true);
@@ -210,10 +208,8 @@ describe('verify: score, Hessian and KL claims', () => {
 });
 
 describe('verify: where the engine has no closed form', () => {
-  const c = cases.find((x) => x.id === 'gauss_mixture_weight');
-
   it('compares against quadrature within its error estimate, and the counterexample is checked by independent quadrature', () => {
-    if (c === undefined) return;
+    const c = numericCase('gauss_mixture_weight');
     const m = parse(c.model);
     const r = verify(m, 'fisher', '1/(w*(1 - w))');
     expect(r.equal).toBe(false);
@@ -343,8 +339,7 @@ describe('derivation files', () => {
   });
 
   it('steps through an expectation with no closed form are checked by quadrature', () => {
-    const c = cases.find((x) => x.id === 'gauss_mixture_weight');
-    if (c === undefined) return;
+    const c = numericCase('gauss_mixture_weight');
     const chain = 'fisher[w, w]\n = E[-d2/dw2 logp]\n = E[(exp(-(x-m1)^2/2) - exp(-(x-m2)^2/2))^2/(w*exp(-(x-m1)^2/2) + (1-w)*exp(-(x-m2)^2/2))^2]\n';
     expect(checkDerivation(`${c.model}\n${chain}`).equal).toBe(true);
     const wrong = checkDerivation(`${c.model}\n${chain} = 1/(w*(1 - w))\n`);

@@ -13,9 +13,9 @@
 /** Rows per panel: 2 × 52 columns × 128 rows of doubles stay in the L2 cache. */
 const PANEL = 128;
 
-let packA = new Float64Array(0);
-const SUMS = new Float64Array(16);
-let packB = new Float64Array(0);
+let packA = /* @__PURE__ */ new Float64Array(0);
+const SUMS = /* @__PURE__ */ new Float64Array(16);
+let packB = /* @__PURE__ */ new Float64Array(0);
 
 function buffers(size: number): void {
   if (packA.length < size) {

@@ -61,7 +61,7 @@ export type Expr = Num | Sym | Add | Mul | Pow | Call;
 
 let nextId = 1;
 const table = new Map<string, WeakRef<Expr>>();
-const registry = new FinalizationRegistry<string>((key) => {
+const registry = /* @__PURE__ */ new FinalizationRegistry<string>((key) => {
   const ref = table.get(key);
   if (ref !== undefined && ref.deref() === undefined) table.delete(key);
 });
@@ -89,15 +89,15 @@ export function sym(name: string): Sym {
   return intern(`s${name}`, (id) => ({ kind: 'sym', id, name }));
 }
 
-export const ZERO = num(0);
-export const ONE = num(1);
-export const TWO = num(2);
-export const HALF = num(1, 2);
-export const MINUS_ONE = num(-1);
+export const ZERO = /* @__PURE__ */ num(0);
+export const ONE = /* @__PURE__ */ num(1);
+export const TWO = /* @__PURE__ */ num(2);
+export const HALF = /* @__PURE__ */ num(1, 2);
+export const MINUS_ONE = /* @__PURE__ */ num(-1);
 /** Symbols with a fixed numeric value. */
-export const PI = sym('pi');
-export const E = sym('e');
-export const EULER_GAMMA = sym('euler_gamma');
+export const PI = /* @__PURE__ */ sym('pi');
+export const E = /* @__PURE__ */ sym('e');
+export const EULER_GAMMA = /* @__PURE__ */ sym('euler_gamma');
 export const NAMED_CONSTANTS: ReadonlyMap<string, number> = new Map([
   ['pi', Math.PI],
   ['e', Math.E],

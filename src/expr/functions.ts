@@ -1,9 +1,9 @@
 /**
  * THE function table: for every function of the model language, one entry holding its numeric
  * evaluation, its derivative rule(s) written once over the `Algebra` interface (so the symbolic,
- * forward and reverse modes share them), its domain, its range for interval reasoning, its LaTeX
- * and its constructor-time simplifications. Adding a function touches this file only; the test
- * that loops over the table checks every rule against finite differences.
+ * forward and reverse modes share them), its domain, its range for interval reasoning, its LaTeX;
+ * its constructor-time simplifications sit beside the table in `FOLDS`. Adding a function touches
+ * this file only; the test that loops over the table checks every rule against finite differences.
  */
 import * as sp from '../numeric/special';
 import type { Algebra } from './algebra';
@@ -38,7 +38,7 @@ export interface FunctionDef {
   readonly range?: (args: readonly Interval[]) => Interval;
   /** LaTeX of the call, from the LaTeX of the arguments (`wrap` adds parentheses if needed). */
   readonly latex: (args: readonly string[], wrap: (i: number, bareAtom?: boolean) => string) => string;
-  /** Constructor-time simplification: log(1) = 0, log(exp(a)) = a, ... */
+  /** Constructor-time simplification: log(1) = 0, log(exp(a)) = a, ... (written in `FOLDS` below). */
   readonly fold?: (args: readonly Expr[]) => Expr | undefined;
   /** Arguments that must be whole numbers (polygamma's order). */
   readonly integerArgs?: readonly number[];
@@ -53,8 +53,74 @@ const inc = (f: (x: number) => number) => (a: readonly Interval[]) => ivMonotone
 const dec = (f: (x: number) => number) => (a: readonly Interval[]) => ivMonotone(a[0]!, f, false);
 const op = (name: string, arg: string): string => `\\operatorname{${name}}${arg}`;
 
-/** The table, in the order of the language reference. */
-const DEFS: FunctionDef[] = [
+/**
+ * Constructor-time simplifications, by function name: log(1) = 0, log(exp(a)) = a, ... They are
+ * registered with `call` at load time, kept apart from the table so that code using only the
+ * constructors does not carry the table (its numerics and the special functions) into a bundle.
+ */
+const FOLDS: Readonly<Record<string, NonNullable<FunctionDef['fold']>>> = {
+  log: ([arg]) => {
+    const x = arg!;
+    if (x === ONE) return ZERO;
+    if (x.kind === 'sym' && x.name === 'e') return ONE;
+    if (x.kind === 'call' && x.fn === 'exp') return x.args[0]!;
+    return undefined;
+  },
+  exp: ([arg]) => {
+    const x = arg!;
+    if (x === ZERO) return ONE;
+    if (x.kind === 'call' && x.fn === 'log') return x.args[0]!;
+    // exp(c*log(a)) = a^c where log(a) is defined.
+    if (x.kind === 'mul' && x.factors.length === 2 && x.factors[0]!.kind === 'num') {
+      const f = x.factors[1]!;
+      if (f.kind === 'call' && f.fn === 'log') return pow(f.args[0]!, x.factors[0]!);
+    }
+    return undefined;
+  },
+  sqrt: ([x]) => pow(x!, HALF),
+  abs: ([arg]) => {
+    const x = arg!;
+    if (x.kind === 'num') return num(x.value.n < 0n ? { n: -x.value.n, d: x.value.d } : x.value);
+    if (x.kind === 'call' && (x.fn === 'abs' || x.fn === 'exp')) return x;
+    if (x.kind === 'pow' && x.exp.kind === 'num' && x.exp.value.d === 1n && x.exp.value.n % 2n === 0n) return x;
+    return undefined;
+  },
+  sign: ([arg]) => {
+    const x = arg!;
+    if (x.kind === 'num') return num(x.value.n > 0n ? 1 : x.value.n < 0n ? -1 : 0);
+    if (x.kind === 'call' && (x.fn === 'exp' || x.fn === 'sign')) return x.fn === 'exp' ? ONE : x;
+    return undefined;
+  },
+  log1p: ([x]) => (x === ZERO ? ZERO : undefined),
+  expm1: ([x]) => (x === ZERO ? ZERO : undefined),
+  sigmoid: ([x]) => (x === ZERO ? HALF : undefined),
+  logit: ([x]) => (isNumber(x, 1, 2) ? ZERO : undefined),
+  lgamma: ([x]) => (isNumber(x, 1) || isNumber(x, 2) ? ZERO : undefined),
+  digamma: ([x]) => (x === ONE ? neg(EULER_GAMMA) : undefined),
+  trigamma: ([x]) => (x === ONE ? mul(num(1, 6), pow(PI, num(2))) : undefined),
+  polygamma: ([k, x]) => {
+    if (k === ZERO) return call('digamma', [x!]);
+    if (k === ONE) return call('trigamma', [x!]);
+    return undefined;
+  },
+  lfact: ([x]) => (x === ZERO || x === ONE ? ZERO : undefined),
+  erf: ([x]) => (x === ZERO ? ZERO : undefined),
+  erfc: ([x]) => (x === ZERO ? ONE : undefined),
+  besseli0: ([x]) => (x === ZERO ? ONE : undefined),
+  besseli1: ([x]) => (x === ZERO ? ZERO : undefined),
+  logbesseli0: ([x]) => (x === ZERO ? ZERO : undefined),
+  sin: ([x]) => (x === ZERO ? ZERO : undefined),
+  cos: ([x]) => (x === ZERO ? ONE : undefined),
+  cosh: ([x]) => (x === ZERO ? ONE : undefined),
+  sinh: ([x]) => (x === ZERO ? ZERO : undefined),
+  tanh: ([x]) => (x === ZERO ? ZERO : undefined),
+  atan: ([x]) => (x === ZERO ? ZERO : undefined),
+};
+
+for (const [name, fold] of Object.entries(FOLDS)) registerFold(name, fold);
+
+/** The table, in the order of the language reference (built on first use of the table). */
+const DEFS: FunctionDef[] = /* @__PURE__ */ (() => [
   {
     name: 'log',
     arity: 1,
@@ -65,13 +131,6 @@ const DEFS: FunctionDef[] = [
     domain: [POSITIVE],
     range: inc(Math.log),
     latex: (_a, w) => `\\log ${w(0, true)}`,
-    fold: ([arg]) => {
-      const x = arg!;
-      if (x === ONE) return ZERO;
-      if (x.kind === 'sym' && x.name === 'e') return ONE;
-      if (x.kind === 'call' && x.fn === 'exp') return x.args[0]!;
-      return undefined;
-    },
   },
   {
     name: 'exp',
@@ -82,17 +141,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(Math.exp),
     latex: ([x]) => `e^{${x}}`,
-    fold: ([arg]) => {
-      const x = arg!;
-      if (x === ZERO) return ONE;
-      if (x.kind === 'call' && x.fn === 'log') return x.args[0]!;
-      // exp(c*log(a)) = a^c where log(a) is defined.
-      if (x.kind === 'mul' && x.factors.length === 2 && x.factors[0]!.kind === 'num') {
-        const f = x.factors[1]!;
-        if (f.kind === 'call' && f.fn === 'log') return pow(f.args[0]!, x.factors[0]!);
-      }
-      return undefined;
-    },
   },
   {
     name: 'sqrt',
@@ -103,7 +151,6 @@ const DEFS: FunctionDef[] = [
     domain: [NONNEGATIVE],
     range: inc(Math.sqrt),
     latex: ([x]) => `\\sqrt{${x}}`,
-    fold: ([x]) => pow(x!, HALF),
   },
   {
     name: 'abs',
@@ -115,13 +162,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: ([a]) => (isNonnegative(a!) ? a! : a!.hi <= 0 ? ivNeg(a!) : iv(0, Math.max(-a!.lo, a!.hi))),
     latex: ([x]) => `\\left|${x}\\right|`,
-    fold: ([arg]) => {
-      const x = arg!;
-      if (x.kind === 'num') return num(x.value.n < 0n ? { n: -x.value.n, d: x.value.d } : x.value);
-      if (x.kind === 'call' && (x.fn === 'abs' || x.fn === 'exp')) return x;
-      if (x.kind === 'pow' && x.exp.kind === 'num' && x.exp.value.d === 1n && x.exp.value.n % 2n === 0n) return x;
-      return undefined;
-    },
   },
   {
     name: 'sign',
@@ -134,12 +174,6 @@ const DEFS: FunctionDef[] = [
     range: () => iv(-1, 1),
     latex: (_a, w) => op('sign', w(0)),
     nonsmooth: true,
-    fold: ([arg]) => {
-      const x = arg!;
-      if (x.kind === 'num') return num(x.value.n > 0n ? 1 : x.value.n < 0n ? -1 : 0);
-      if (x.kind === 'call' && (x.fn === 'exp' || x.fn === 'sign')) return x.fn === 'exp' ? ONE : x;
-      return undefined;
-    },
   },
   {
     name: 'log1p',
@@ -150,7 +184,6 @@ const DEFS: FunctionDef[] = [
     domain: [iv(-1, Infinity, true)],
     range: inc(Math.log1p),
     latex: ([x]) => `\\log\\left(1 + ${x}\\right)`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'expm1',
@@ -161,7 +194,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(Math.expm1),
     latex: ([x]) => `\\left(e^{${x}} - 1\\right)`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'sigmoid',
@@ -173,7 +205,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(sp.sigmoid),
     latex: (_a, w) => op('sigmoid', w(0)),
-    fold: ([x]) => (x === ZERO ? HALF : undefined),
   },
   {
     name: 'logit',
@@ -184,7 +215,6 @@ const DEFS: FunctionDef[] = [
     domain: [UNIT_OPEN],
     range: inc(sp.logit),
     latex: (_a, w) => op('logit', w(0)),
-    fold: ([x]) => (isNumber(x, 1, 2) ? ZERO : undefined),
   },
   {
     name: 'softplus',
@@ -204,7 +234,6 @@ const DEFS: FunctionDef[] = [
     d: [(A, [x]) => A.call('digamma', [x!])],
     domain: [POSITIVE],
     latex: (_a, w) => `\\log\\Gamma${w(0)}`,
-    fold: ([x]) => (isNumber(x, 1) || isNumber(x, 2) ? ZERO : undefined),
   },
   {
     name: 'digamma',
@@ -215,7 +244,6 @@ const DEFS: FunctionDef[] = [
     domain: [POSITIVE],
     range: ([a]) => (a!.lo >= 0 ? ivMonotone(a!, sp.digamma, true) : REAL),
     latex: (_a, w) => `\\psi${w(0)}`,
-    fold: ([x]) => (x === ONE ? neg(EULER_GAMMA) : undefined),
   },
   {
     name: 'trigamma',
@@ -226,7 +254,6 @@ const DEFS: FunctionDef[] = [
     domain: [POSITIVE],
     range: ([a]) => (a!.lo >= 0 ? ivMonotone(a!, sp.trigamma, false) : REAL),
     latex: (_a, w) => `\\psi^{(1)}${w(0)}`,
-    fold: ([x]) => (x === ONE ? mul(num(1, 6), pow(PI, num(2))) : undefined),
   },
   {
     name: 'polygamma',
@@ -237,11 +264,6 @@ const DEFS: FunctionDef[] = [
     domain: [iv(0, Infinity), POSITIVE],
     integerArgs: [0],
     latex: ([k], w) => `\\psi^{(${k})}${w(1)}`,
-    fold: ([k, x]) => {
-      if (k === ZERO) return call('digamma', [x!]);
-      if (k === ONE) return call('trigamma', [x!]);
-      return undefined;
-    },
   },
   {
     name: 'lbeta',
@@ -277,7 +299,6 @@ const DEFS: FunctionDef[] = [
     d: [(A, [n]) => A.call('digamma', [A.add(n!, A.num(1))])],
     domain: [NONNEGATIVE],
     latex: (_a, w) => `\\log ${w(0)}!`,
-    fold: ([x]) => (x === ZERO || x === ONE ? ZERO : undefined),
   },
   {
     name: 'erf',
@@ -289,7 +310,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(sp.erf),
     latex: (_a, w) => op('erf', w(0)),
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'erfc',
@@ -300,7 +320,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: dec(sp.erfc),
     latex: (_a, w) => op('erfc', w(0)),
-    fold: ([x]) => (x === ZERO ? ONE : undefined),
   },
   {
     name: 'besseli0',
@@ -311,7 +330,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: ([a]) => (isNonnegative(a!) ? ivMonotone(a!, sp.besselI0, true) : iv(1, Infinity)),
     latex: (_a, w) => `I_0${w(0)}`,
-    fold: ([x]) => (x === ZERO ? ONE : undefined),
   },
   {
     name: 'besseli1',
@@ -323,7 +341,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(sp.besselI1),
     latex: (_a, w) => `I_1${w(0)}`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'logbesseli0',
@@ -334,7 +351,6 @@ const DEFS: FunctionDef[] = [
     d: [(A, [x]) => A.div(A.call('besseli1', [x!]), A.call('besseli0', [x!]))],
     domain: [REAL],
     latex: (_a, w) => `\\log I_0${w(0)}`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'logbesseli1',
@@ -355,7 +371,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: () => iv(-1, 1),
     latex: (_a, w) => `\\sin ${w(0, true)}`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'cos',
@@ -366,7 +381,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: () => iv(-1, 1),
     latex: (_a, w) => `\\cos ${w(0, true)}`,
-    fold: ([x]) => (x === ZERO ? ONE : undefined),
   },
   {
     name: 'cosh',
@@ -377,7 +391,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: ([a]) => (isNonnegative(a!) ? ivMonotone(a!, Math.cosh, true) : a!.hi <= 0 ? ivMonotone(a!, Math.cosh, false) : iv(1, Math.max(Math.cosh(a!.lo), Math.cosh(a!.hi)))),
     latex: (_a, w) => `\\cosh ${w(0, true)}`,
-    fold: ([x]) => (x === ZERO ? ONE : undefined),
   },
   {
     name: 'sinh',
@@ -388,7 +401,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(Math.sinh),
     latex: (_a, w) => `\\sinh ${w(0, true)}`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'tanh',
@@ -399,7 +411,6 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(Math.tanh),
     latex: (_a, w) => `\\tanh ${w(0, true)}`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
   {
     name: 'atan',
@@ -410,14 +421,16 @@ const DEFS: FunctionDef[] = [
     domain: [REAL],
     range: inc(Math.atan),
     latex: (_a, w) => `\\arctan ${w(0, true)}`,
-    fold: ([x]) => (x === ZERO ? ZERO : undefined),
   },
-];
+])();
 
 /** The function table, by name. */
-export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(DEFS.map((d) => [d.name, d]));
-
-for (const def of DEFS) if (def.fold) registerFold(def.name, def.fold);
+export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = /* @__PURE__ */ new Map(
+  /* @__PURE__ */ DEFS.map((d): [string, FunctionDef] => {
+    const fold = FOLDS[d.name];
+    return [d.name, fold === undefined ? d : { ...d, fold }];
+  }),
+);
 
 /** Look up a function; undefined for unknown names. */
 export const lookupFunction = (name: string): FunctionDef | undefined => FUNCTIONS.get(name);

@@ -15,10 +15,10 @@ export const iv = (lo: number, hi: number, loOpen = false, hiOpen = false): Inte
   loOpen: loOpen || lo === -Infinity,
   hiOpen: hiOpen || hi === Infinity,
 });
-export const REAL = iv(-Infinity, Infinity);
-export const POSITIVE = iv(0, Infinity, true);
-export const NONNEGATIVE = iv(0, Infinity);
-export const UNIT_OPEN = iv(0, 1, true, true);
+export const REAL = /* @__PURE__ */ iv(-Infinity, Infinity);
+export const POSITIVE = /* @__PURE__ */ iv(0, Infinity, true);
+export const NONNEGATIVE = /* @__PURE__ */ iv(0, Infinity);
+export const UNIT_OPEN = /* @__PURE__ */ iv(0, 1, true, true);
 export const point = (x: number): Interval => iv(x, x);
 
 /** inner ⊆ outer. */

@@ -27,8 +27,8 @@ export function rat(n: bigint | number, d: bigint | number = 1n): Rational {
   return g === 1n || g === 0n ? { n: nn, d: dd } : { n: nn / g, d: dd / g };
 }
 
-export const ZERO_Q = rat(0);
-export const ONE_Q = rat(1);
+export const ZERO_Q = /* @__PURE__ */ rat(0);
+export const ONE_Q = /* @__PURE__ */ rat(1);
 
 export const qadd = (a: Rational, b: Rational): Rational =>
   a.d === b.d ? rat(a.n + b.n, a.d) : rat(a.n * b.d + b.n * a.d, a.d * b.d);

@@ -178,20 +178,20 @@ const DEFS: FamilyDef[] = [
   {
     name: 'Categorical',
     description: 'Categorical(p1, ..., p_{k-1}): k categories, one-hot data y1..y_{k-1} (the last category is 1 - p1 - ... )',
-    text: categorical(2)!,
+    text: /* @__PURE__ */ categorical(2)!,
     forArgs: categorical,
   },
   {
     name: 'Multinomial',
     description: 'Multinomial(n, p1, ..., p_{k-1}): counts x1..x_{k-1} of n trials (n known), the last count n - x1 - ...',
     fixed: ['n'],
-    text: multinomial(3)!,
+    text: /* @__PURE__ */ multinomial(3)!,
     forArgs: multinomial,
   },
   {
     name: 'Dirichlet',
     description: 'Dirichlet(a1, ..., ak): the free coordinates x1..x_{k-1} of a point of the simplex',
-    text: dirichlet(3)!,
+    text: /* @__PURE__ */ dirichlet(3)!,
     forArgs: dirichlet,
   },
   {
@@ -207,6 +207,6 @@ const DEFS: FamilyDef[] = [
 ];
 
 /** The families, by name. */
-export const FAMILIES: ReadonlyMap<string, FamilyDef> = new Map(DEFS.map((f) => [f.name, f]));
+export const FAMILIES: ReadonlyMap<string, FamilyDef> = /* @__PURE__ */ new Map(/* @__PURE__ */ DEFS.map((f) => [f.name, f]));
 
 export const familyNames = (): string[] => DEFS.map((f) => f.name);

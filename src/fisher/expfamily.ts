@@ -51,8 +51,8 @@ export interface ExpFamilyMoments {
   readonly moments: Map<Expr, Expr>;
 }
 
-const X = sym('X');
-const N = sym('N');
+const X = /* @__PURE__ */ sym('X');
+const N = /* @__PURE__ */ sym('N');
 
 /**
  * Moments of the data under the model, when it is a sub-family of a full exponential family in

@@ -315,7 +315,7 @@ function buildTrace(
   return { entries, ...rest };
 }
 
-const minusOne: Expr = num(-1);
+const minusOne: Expr = /* @__PURE__ */ num(-1);
 
 /**
  * The ladder's identities hold only for a normalised density: check ∫p = 1 (Σp = 1) at one point

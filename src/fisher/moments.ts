@@ -44,7 +44,7 @@ export interface MomentOptions {
   readonly almostEverywhere?: (e: Expr) => Expr;
 }
 
-const minusOne: Expr = num(-1);
+const minusOne: Expr = /* @__PURE__ */ num(-1);
 
 /**
  * Solve for the expectations of the data atoms of `wanted` (and of the score): the score identity

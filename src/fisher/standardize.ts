@@ -58,7 +58,7 @@ export interface Standardisation {
   readonly matrix: Expr[][];
 }
 
-const Z = sym('z__std');
+const Z = /* @__PURE__ */ sym('z__std');
 
 interface TableEntry {
   readonly name: string;
@@ -68,8 +68,8 @@ interface TableEntry {
   readonly I: readonly [Expr, Expr, Expr];
 }
 
-const g1 = add(ONE, mul(num(-1), EULER_GAMMA)); // 1 − γ
-const gumbelScale = add(pow(g1, num(2)), mul(num(1, 6), pow(PI, num(2)))); // (1 − γ)² + π²/6
+const g1 = /* @__PURE__ */ add(ONE, /* @__PURE__ */ mul(/* @__PURE__ */ num(-1), EULER_GAMMA)); // 1 − γ
+const gumbelScale = /* @__PURE__ */ add(/* @__PURE__ */ pow(g1, /* @__PURE__ */ num(2)), /* @__PURE__ */ mul(/* @__PURE__ */ num(1, 6), /* @__PURE__ */ pow(PI, /* @__PURE__ */ num(2)))); // (1 − γ)² + π²/6
 
 /**
  * Standard densities with fixed shape. Constants: Normal and Laplace (Lehmann & Casella 1998,
@@ -78,7 +78,7 @@ const gumbelScale = add(pow(g1, num(2)), mul(num(1, 6), pow(PI, num(2)))); // (1
  * I_ls flipped for the minimum form z − e^z; half-normal, exponential and Rayleigh scale
  * families: E[(1 + zψ)²] = 2, 1, 4. Each is checked against quadrature in test/fisher.test.ts.
  */
-const TABLE: TableEntry[] = [
+const TABLE: TableEntry[] = /* @__PURE__ */ (() => [
   { name: 'normal', halfLine: false, logf: (z) => -z * z / 2 - Math.log(2 * Math.PI) / 2, I: [ONE, ZERO, num(2)] },
   { name: 'Laplace', halfLine: false, logf: (z) => -Math.abs(z) - Math.LN2, I: [ONE, ZERO, ONE] },
   {
@@ -92,7 +92,7 @@ const TABLE: TableEntry[] = [
   { name: 'half-normal', halfLine: true, logf: (z) => Math.log(2 / Math.PI) / 2 - z * z / 2, I: [ZERO, ZERO, num(2)] },
   { name: 'exponential', halfLine: true, logf: (z) => -z, I: [ZERO, ZERO, ONE] },
   { name: 'Rayleigh', halfLine: true, logf: (z) => Math.log(z) - z * z / 2, I: [ZERO, ZERO, num(4)] },
-];
+])();
 
 const PROBES = [-2.3, -1.1, -0.4, 0.3, 0.9, 1.7, 2.6];
 const HALF_PROBES = [0.2, 0.6, 1.1, 1.7, 2.4, 3.3];

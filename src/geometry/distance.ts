@@ -151,7 +151,7 @@ interface Shape {
   readonly integral: (t: Expr) => Expr;
 }
 
-const minusHalf = num(-1, 2);
+const minusHalf = /* @__PURE__ */ num(-1, 2);
 const oneMinus = (t: Expr): Expr => sub(ONE, t);
 const onePlus = (t: Expr): Expr => add(ONE, t);
 

@@ -18,7 +18,7 @@ const exp = (e: Expr): Expr => call('exp', [e]);
 const log = (e: Expr): Expr => call('log', [e]);
 const sq = (e: Expr): Expr => pow(e, num(2));
 const minus = (a: Expr, b: Expr): Expr => add(a, neg(b));
-const MINUS_ONE = num(-1);
+const MINUS_ONE = /* @__PURE__ */ num(-1);
 
 /**
  * KL between two members (m₁, s₁) and (m₂, s₂), by the standard density's name in `standardise`;
@@ -35,7 +35,7 @@ const MINUS_ONE = num(-1);
  * - scale families on z > 0 (m = 0): exponential b − 1 − log b, half-normal (b² − 1)/2 − log b,
  *   Rayleigh (E z² = 2) b² − 1 − 2 log b.
  */
-const KL_TABLE: ReadonlyMap<string, PairKL> = new Map<string, PairKL>([
+const KL_TABLE: ReadonlyMap<string, PairKL> = /* @__PURE__ */ new Map<string, PairKL>([
   ['normal', (m1, s1, m2, s2) => add(log(div(s2, s1)), div(add(sq(s1), sq(minus(m1, m2))), mul(num(2), sq(s2))), num(-1, 2))],
   ['Laplace', (m1, s1, m2, s2) => add(log(div(s2, s1)), div(abs(minus(m1, m2)), s2), mul(div(s1, s2), exp(neg(div(abs(minus(m1, m2)), s1)))), MINUS_ONE)],
   ['Student-t with nu = 1', (m1, s1, m2, s2) => log(div(add(sq(add(s1, s2)), sq(minus(m1, m2))), mul(num(4), s1, s2)))],

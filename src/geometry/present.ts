@@ -14,8 +14,8 @@ import { printExpr } from '../expr/print';
 import { rangeOf, type SymbolRanges } from '../expr/range';
 import { simplify, tidy } from '../expr/simplify';
 
-const TWO = num(2);
-const MINUS_TWO = num(-2);
+const TWO = /* @__PURE__ */ num(2);
+const MINUS_TWO = /* @__PURE__ */ num(-2);
 
 /**
  * A divergence as a reader wants it: tidied, with logs joined and squares completed if shorter.

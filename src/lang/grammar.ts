@@ -46,7 +46,7 @@ interface Grammar {
   ParserStart: string;
 };
 
-const grammar: Grammar = {
+const grammar: Grammar = /* @__PURE__ */ (() => ({
   Lexer: lexer,
   ParserRules: [
     {"name": "program$ebnf$1", "symbols": []},
@@ -125,6 +125,6 @@ const grammar: Grammar = {
     {"name": "args", "symbols": ["expr", "args$ebnf$1"], "postprocess": b.args}
   ],
   ParserStart: "program",
-};
+}))();
 
 export default grammar;

@@ -46,26 +46,27 @@ export const ASCII_HINTS: Readonly<Record<string, string>> = {
   '’': "a name such as mu2 (primes are not part of names)",
 };
 
-export const lexer = moo.compile({
-  ws: /[ \t\r\f\v\u00a0]+/,
-  comment: /#[^\n]*/,
-  nl: { match: /\n/, lineBreaks: true },
-  dotdot: '..',
-  number: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
-  ident: {
-    match: /[A-Za-z_\u0370-\u03ff\u1f00-\u1fff][A-Za-z0-9_\u0370-\u03ff\u1f00-\u1fff]*/,
-    type: moo.keywords(Object.fromEntries(KEYWORDS.map((k) => [`kw_${k}`, k]))),
-  },
-  pow: ['**', '^'],
-  op: ['+', '-', '*', '/', '=', '~', '(', ')', '[', ']', '{', '}', ',', ';'],
-  uop: { match: Object.keys(UNICODE_OPS), value: (s: string) => UNICODE_OPS[s]! },
-  sup: { match: /[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+/, value: (s: string) => [...s].map((c) => SUPERSCRIPTS[c]!).join('') },
-  infinity: { match: '∞', value: () => 'inf' },
-  element: { match: '∈', value: () => 'in' },
-  error: moo.error,
-});
+export const lexer = /* @__PURE__ */ (() =>
+  moo.compile({
+    ws: /[ \t\r\f\v\u00a0]+/,
+    comment: /#[^\n]*/,
+    nl: { match: /\n/, lineBreaks: true },
+    dotdot: '..',
+    number: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+    ident: {
+      match: /[A-Za-z_\u0370-\u03ff\u1f00-\u1fff][A-Za-z0-9_\u0370-\u03ff\u1f00-\u1fff]*/,
+      type: moo.keywords(Object.fromEntries(KEYWORDS.map((k) => [`kw_${k}`, k]))),
+    },
+    pow: ['**', '^'],
+    op: ['+', '-', '*', '/', '=', '~', '(', ')', '[', ']', '{', '}', ',', ';'],
+    uop: { match: Object.keys(UNICODE_OPS), value: (s: string) => UNICODE_OPS[s]! },
+    sup: { match: /[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+/, value: (s: string) => [...s].map((c) => SUPERSCRIPTS[c]!).join('') },
+    infinity: { match: '∞', value: () => 'inf' },
+    element: { match: '∈', value: () => 'in' },
+    error: moo.error,
+  }))();
 
-export const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+export const KEYWORD_SET: ReadonlySet<string> = /* @__PURE__ */ new Set(KEYWORDS);
 
 const GREEK: Record<string, string> = {
   α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ϵ: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta',

@@ -37,7 +37,7 @@ import { supportSymbols, type Constant, type Declaration, type Draw, type Model,
 import type { Name, Statement, SyntaxExpr, SyntaxSupport } from './syntax';
 import { VGraph, broadcastLength, componentName, type VNode } from './vnode';
 
-const compiled = nearley.Grammar.fromCompiled(grammar as unknown as nearley.CompiledRules);
+const compiled = /* @__PURE__ */ nearley.Grammar.fromCompiled(grammar as unknown as nearley.CompiledRules);
 
 /** Names that are never user symbols. */
 const RESERVED = new Set(['pi', 'e', 'euler_gamma', 'inf']);

@@ -180,7 +180,7 @@ const WG: readonly number[] = [
 ];
 
 /** log(d₂/d₁): the distances of the two nodes nearest a panel end, in ratio. */
-const LOG_END_RATIO = Math.log((1 - XGK[1]!) / (1 - XGK[0]!));
+const LOG_END_RATIO = /* @__PURE__ */ Math.log((1 - XGK[1]!) / (1 - XGK[0]!));
 
 /** Panels with non-finite nodes narrower than this in v (halves have length ½) stop being bisected. */
 const TINY = 2 ** -40;
@@ -295,8 +295,8 @@ function atResolution(h: Half, v0: number, v1: number): boolean {
 }
 
 /** The K21 nodes mapped to [0, 1] and their weights, for {@link endTerm}. */
-const UNIT_NODES: readonly number[] = [...XGK.slice(0, 10).map((x) => (1 - x) / 2), 0.5, ...XGK.slice(0, 10).map((x) => (1 + x) / 2)];
-const UNIT_WEIGHTS: readonly number[] = [...WGK.slice(0, 10).map((w) => w / 2), WGK[10]! / 2, ...WGK.slice(0, 10).map((w) => w / 2)];
+const UNIT_NODES: readonly number[] = /* @__PURE__ */ (() => [...XGK.slice(0, 10).map((x) => (1 - x) / 2), 0.5, ...XGK.slice(0, 10).map((x) => (1 + x) / 2)])();
+const UNIT_WEIGHTS: readonly number[] = /* @__PURE__ */ (() => [...WGK.slice(0, 10).map((w) => w / 2), WGK[10]! / 2, ...WGK.slice(0, 10).map((w) => w / 2)])();
 
 /**
  * Error of the K21 rule on a panel [0, 2·hw] at the end of a segment, for an integrand that

@@ -104,11 +104,11 @@ function toUint32(x: number, what: string): number {
 
 const ZIG_N = 256;
 /** Layer right edges: X[0] = v/f(r) (base strip), X[1] = r, decreasing, X[N] = 0. */
-const ZIG_X = new Float64Array(ZIG_N + 1);
+const ZIG_X = /* @__PURE__ */ new Float64Array(ZIG_N + 1);
 /** F[i] = f(X[i]) = exp(-X[i]^2/2); F[N] = 1. */
-const ZIG_F = new Float64Array(ZIG_N + 1);
+const ZIG_F = /* @__PURE__ */ new Float64Array(ZIG_N + 1);
 /** K[i] = X[i+1]/X[i]: |u| < K[i] means the point lies wholly under the curve. */
-const ZIG_K = new Float64Array(ZIG_N);
+const ZIG_K = /* @__PURE__ */ new Float64Array(ZIG_N);
 
 /**
  * Lay the ziggurat for a trial tail start r: layers of equal area v (the base strip holds the
@@ -133,8 +133,11 @@ function zigLay(r: number, fill: boolean): number {
   return x * (1 - Math.exp(-0.5 * x * x)) - v;
 }
 
-/** The tail start r of the 256-layer ziggurat, solved by bisection to double precision. */
-const ZIG_R = ((): number => {
+/**
+ * The tail start r of the 256-layer ziggurat, solved by bisection to double precision. Laying it
+ * fills ZIG_X, ZIG_F and ZIG_K, which are read only where ZIG_R is (so a bundler may drop all four).
+ */
+const ZIG_R = /* @__PURE__ */ ((): number => {
   let lo = 3; // too small: the layers reach the mode early
   let hi = 4.5; // too large: the top layer is wider than the others
   for (let it = 0; it < 200; it++) {

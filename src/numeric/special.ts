@@ -136,7 +136,7 @@ function lgamma1pSmall(x: number): number {
  * each entry the correctly rounded value of the exact integer (computed with
  * BigInt, so there is no accumulated rounding).
  */
-const FACTORIALS: readonly number[] = (() => {
+const FACTORIALS: readonly number[] = /* @__PURE__ */ (() => {
   const out: number[] = [1];
   let f = 1n;
   for (let n = 1n; n <= 170n; n++) {

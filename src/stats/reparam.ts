@@ -241,7 +241,7 @@ function parseDomains(text: string | undefined, names: readonly string[]): Map<s
 const CANDIDATES: ReadonlyArray<[string, Interval]> = [
   ['real', REAL],
   ['positive', POSITIVE],
-  ['negative', iv(-Infinity, 0, true, true)],
+  ['negative', /* @__PURE__ */ iv(-Infinity, 0, true, true)],
   ['(0, 1)', UNIT_OPEN],
 ];
 
