@@ -593,8 +593,10 @@ function asDependencies() {
   const dev = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies);
   const notices = readFileSync(join(root, 'dist/THIRD_PARTY_LICENSES.md'), 'utf8');
   const bundled = new Set([...notices.matchAll(/(?:^## |, )(@?[^@\s,]+)@[^\s,]+ \(/gm)].map((m) => m[1]));
+  // Lock-file keys nest as a/node_modules/b; step out one level at a time (a key, not a path).
+  const nested = ['', 'node_modules', ''].join('/');
   const resolve = (from, name) => {
-    for (let base = from; ; base = base.slice(0, base.lastIndexOf('/node_modules/'))) {
+    for (let base = from; ; base = base.slice(0, base.lastIndexOf(nested))) {
       const key = `${base === '' ? '' : `${base}/`}node_modules/${name}`;
       if (lock[key] !== undefined) return key;
       if (base === '') return undefined;
