@@ -28,7 +28,7 @@ function verbSection(v: AnyVerb): string {
   lines.push('');
   if (v.help !== undefined && v.help !== MODEL_HELP) lines.push('```', v.help.replace(`\n\n${MODEL_HELP}`, ''), '```', '');
   lines.push(`Exit codes: ${EXIT.ok} success${v.negative !== undefined ? `; ${EXIT.negative} ${v.negative}` : ''}; ${EXIT.user} a mistake in the input; ${EXIT.internal} a bug.`, '');
-  lines.push(`JSON: [\`${v.schema}\`](../${v.schema}).`, '');
+  lines.push(`JSON: \`${v.schema}\`.`, '');
   return lines.join('\n');
 }
 
@@ -49,8 +49,8 @@ export function cliReference(verbs: readonly AnyVerb[]): string {
     exitCodeHelp(undefined, verbs),
     '```',
     '',
-    'The JSON objects are described by JSON Schema files (draft 2020-12) in [`schema/`](../schema/); their field',
-    'names are explained in [`schema/README.md`](../schema/README.md).',
+    'The JSON objects are described by JSON Schema files (draft 2020-12) in the folder `schema/` of the',
+    'package, one per verb; `schema/README.md` explains their field names.',
     '',
     ...verbs.map(verbSection),
   ].join('\n');
