@@ -52,7 +52,8 @@ describe('fisherlab hessian / score', () => {
     const r = run('hessian', 'x ~ Gamma(a, b)', '--json', '--at', 'x=2,a=3,b=0.5');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j).sort()).toEqual(['data', 'hessian', 'params', 'score', 'value', 'warnings']);
+    expect(Object.keys(j).sort()).toEqual(['at', 'data', 'hessian', 'latex', 'params', 'score', 'value', 'verb', 'version', 'warnings']);
+    expect(j.at).toEqual({ x: 2, a: 3, b: 0.5 });
     expect(j.params).toEqual(['a', 'b']);
     expect(j.data).toEqual(['x']);
     expect(j.hessian).toEqual([['-trigamma(a)', '1/b'], ['1/b', '-a/b^2']]);
@@ -154,11 +155,11 @@ describe('fisherlab fisher', () => {
     const r = run('fisher', 'const n = 10; x ~ Binomial(n, theta)', '--json', '--at', 'theta=0.3');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    for (const k of ['params', 'method', 'closedForm', 'matrix', 'latex', 'value', 'error']) expect(j).toHaveProperty(k);
+    for (const k of ['params', 'method', 'closedForm', 'fisher', 'latex', 'value', 'errorEstimate']) expect(j).toHaveProperty(k);
     expect(j.params).toEqual(['theta']);
     expect(j.closedForm).toBe(true);
-    expect(j.matrix).toEqual([['n/(theta*(1 - theta))']]);
-    expect(j.value[0][0]).toBeCloseTo(10 / (0.3 * 0.7), 12);
+    expect(j.fisher).toEqual([['n/(theta*(1 - theta))']]);
+    expect(j.value.fisher[0][0]).toBeCloseTo(10 / (0.3 * 0.7), 12);
     expect(() => katex.renderToString(j.latex, { throwOnError: true })).not.toThrow();
   });
 
@@ -169,8 +170,8 @@ describe('fisherlab fisher', () => {
     const j = JSON.parse(r.out);
     expect(j.closedForm).toBe(false);
     expect(j.method).toMatch(/numeric/);
-    expect(j.value[0][0]).toBeCloseTo(3.2132055023036385, 9);
-    expect(j.error[0][0]).toBeLessThan(1e-8);
+    expect(j.value.fisher[0][0]).toBeCloseTo(3.2132055023036385, 9);
+    expect(j.errorEstimate.fisher[0][0]).toBeLessThan(1e-8);
   });
 
   it('gives Student-t with unknown nu in closed form', () => {
@@ -179,7 +180,7 @@ describe('fisherlab fisher', () => {
     const j = JSON.parse(r.out);
     expect(j.closedForm).toBe(true);
     expect(j.method).toMatch(/Student-t/);
-    expect(j.value[0][2]).toBeCloseTo(-2 / (2 * 6 * 8), 12);
+    expect(j.value.fisher[0][2]).toBeCloseTo(-2 / (2 * 6 * 8), 12);
   });
 
   it('--check confirms the identities and exits 0', () => {
@@ -216,10 +217,11 @@ describe('fisherlab fisher --mc', () => {
     const j = JSON.parse(r.out);
     expect(j.method).toBe('monte-carlo');
     expect(j.closedForm).toBe(false);
-    expect(j.n).toBe(100000);
+    expect(j.draws).toBe(100000);
+    expect(j.estimator).toBe('score-outer-product');
     // Within 4 standard errors of the closed form [[trigamma(2.5), -1/1.5], [-1/1.5, 2.5/1.5^2]].
     const ref = [[0.49035775610023485, -1 / 1.5], [-1 / 1.5, 2.5 / 2.25]];
-    for (let i = 0; i < 2; i++) for (let k = 0; k < 2; k++) expect(Math.abs(j.value[i][k] - ref[i]![k]!)).toBeLessThanOrEqual(4 * j.stderr[i][k]);
+    for (let i = 0; i < 2; i++) for (let k = 0; k < 2; k++) expect(Math.abs(j.value.fisher[i][k] - ref[i]![k]!)).toBeLessThanOrEqual(4 * j.stderr.fisher[i][k]);
   });
 
   it('refuses bad options with exit 2', async () => {
@@ -241,9 +243,10 @@ describe('fisherlab fisher --mc', () => {
     const r = run('fisher', 'x ~ Poisson(lam)', '--data', f, '--at', 'lam=2.5', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.quantity).toMatch(/empirical Fisher information/);
+    expect(j.method).toBe('empirical');
+    expect(j.description).toMatch(/empirical Fisher information/);
     const want = [0, 3, 5, 2].reduce((a, x) => a + (x / 2.5 - 1) ** 2, 0) / 4;
-    expect(j.value[0][0]).toBeCloseTo(want, 12);
+    expect(j.value.empirical[0][0]).toBeCloseTo(want, 12);
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'y\n1\n2\n');
     const e = run('fisher', 'x ~ Poisson(lam)', '--data', bad, '--at', 'lam=2.5');
@@ -259,7 +262,7 @@ describe('the installed binary, Monte Carlo across workers', () => {
     const go = (workers: string): string => {
       const r = spawnSync(process.execPath, [bin, 'fisher', 'x ~ Weibull(k, l)', '--mc', '300000', '--seed', '5', '--at', 'k=1.5,l=2', '--workers', workers, '--json'], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      return JSON.parse(r.stdout).value;
+      return JSON.parse(r.stdout).value.fisher;
     };
     expect(go('3')).toEqual(go('1'));
   });

@@ -457,13 +457,14 @@ describe('fisherlab fit', () => {
     const r = cli('fit', 'x ~ Poisson(lambda)', '--data', poissonCsv, '--null', 'lambda=3', '--level', '0.9', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    for (const key of ['params', 'estimate', 'stderr', 'interval', 'loglik', 'n', 'iterations', 'converged', 'tests']) expect(j).toHaveProperty(key);
+    for (const key of ['params', 'estimate', 'stderr', 'interval', 'logLikelihood', 'rows', 'iterations', 'converged', 'tests']) expect(j).toHaveProperty(key);
+    expect(j.rows).toBe(20);
     expect(j.params).toEqual(['lambda']);
     relClose(j.estimate[0], 3.35, 1e-12);
     relClose(j.stderr.expected[0], Math.sqrt(3.35 / 20), 1e-10);
     expect(j.interval.level).toBe(0.9);
     relClose(j.interval.upper[0], 3.35 + 1.6448536269514722 * Math.sqrt(3.35 / 20), 1e-10);
-    relClose(j.tests.score.statistic, 49 / 60, 1e-10);
+    relClose(j.tests.rao.statistic, 49 / 60, 1e-10);
     expect(Object.keys(j.tests.lr)).toEqual(['statistic', 'df', 'pValue']);
   });
 

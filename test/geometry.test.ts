@@ -481,17 +481,18 @@ describe('fisherlab kl', () => {
     const r = run('kl', 'x ~ Exponential(lam)', '--from', 'lam=1', '--to', 'lam=3', '--both', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j).sort()).toEqual(['closedForm', 'curvature', 'definition', 'divergence', 'first', 'label', 'params', 'results', 'second', 'value', 'warnings']);
+    expect(Object.keys(j).sort()).toEqual(['at', 'closedForm', 'curvature', 'definition', 'divergence', 'first', 'label', 'params', 'results', 'second', 'verb', 'version', 'warnings']);
+    expect(j.at).toEqual({ lam_1: 1, lam_2: 3 });
     // log(λ1/λ2) + λ2/λ1 − 1 both ways.
-    expect(j.value[0]).toBeCloseTo(Math.log(1 / 3) + 3 - 1, 14);
-    expect(j.value[1]).toBeCloseTo(Math.log(3) + 1 / 3 - 1, 14);
+    expect(j.results[0].value).toBeCloseTo(Math.log(1 / 3) + 3 - 1, 14);
+    expect(j.results[1].value).toBeCloseTo(Math.log(3) + 1 / 3 - 1, 14);
     expect(j.results.map((x: { direction: string }) => x.direction)).toEqual(['p1 ‖ p2', 'p2 ‖ p1']);
   });
 
   it('says infinite for a support that moves, and never prints a finite number there', () => {
     const r = run('kl', 'x ~ Uniform(0, theta)', '--from', 'theta=2', '--to', 'theta=1', '--json');
     const j = JSON.parse(r.out);
-    expect(j.value).toBeNull();
+    expect(j.results[0].value).toBeNull();
     expect(j.results[0].infinite).toBe(true);
     expect(j.results[0].finiteWhen).toEqual(['theta_1 <= theta_2']);
     out = '';
@@ -510,8 +511,8 @@ describe('fisherlab kl', () => {
     const j = JSON.parse(r.out);
     expect(j.closedForm).toBe(false);
     const m = parse('x ~ StudentT(4, mu, s)');
-    expect(j.value).toBeCloseTo(quadKL(m, { mu: 0, s: 1 }, { mu: 1, s: 2 }), 9);
-    expect(j.results[0].error).toBeLessThan(1e-8);
+    expect(j.results[0].value).toBeCloseTo(quadKL(m, { mu: 0, s: 1 }, { mu: 1, s: 2 }), 9);
+    expect(j.results[0].errorEstimate).toBeLessThan(1e-8);
     out = '';
     const h = run('kl', 'x ~ Poisson(lam)', '--from', 'lam=2', '--to', 'lam=3', '--divergence', 'hellinger');
     expect(h.out).toContain('1 - exp(sqrt(lam_1)*sqrt(lam_2) - lam_1/2 - lam_2/2)');

@@ -147,6 +147,39 @@ describe('separators, comments and continuation lines', () => {
     expect(parseExpr('xμ')).toBe(sym('x_mu'));
   });
 
+  it('the Unicode fisherlab prints is read back: −, ·, ×, ÷, superscripts, ∞, ∈', () => {
+    expect(parse('data x ∈ real; param μ; param σ ∈ (0, ∞); logp = −log(σ) − (x − μ)²/(2·σ²)').logp).toBe(reference.logp);
+    expect(parseExpr('a×b ÷ c')).toBe(parseExpr('a*b/c'));
+    expect(parseExpr('x⁻¹')).toBe(parseExpr('x^-1'));
+    expect(parseExpr('x⁻¹²')).toBe(parseExpr('x^(-12)'));
+    expect(parseExpr('x³ + y⁺²')).toBe(parseExpr('x^3 + y^2'));
+    // A superscript binds as ^ does: tighter than a unary minus, looser than a call.
+    expect(parseExpr('−x²')).toBe(parseExpr('-(x^2)'));
+    expect(parseExpr('exp(x)²')).toBe(parseExpr('exp(x)^2'));
+    expect(parseExpr('2^x²')).toBe(parseExpr('2^(x^2)'));
+  });
+
+  it('columns count the characters typed, before and after Unicode that becomes ASCII', () => {
+    // ² becomes two tokens (^ and 2) and ∞ the name inf: neither shifts the columns after it.
+    const e = parseError('data x in real; param σ in (0, ∞); logp = −x²·σ + mux');
+    expect(e.code).toBe('unknown-name');
+    const text = 'data x in real; param σ in (0, ∞); logp = −x²·σ + mux';
+    expect(e.span).toMatchObject({ start: text.indexOf('mux'), end: text.indexOf('mux') + 3 });
+    expect(e.format()).toContain(`column ${text.indexOf('mux') + 1}`);
+    // A character outside the Basic Multilingual Plane is one column, not two UTF-16 units.
+    const astral = parseError('data x in real; param mu; logp = 𝜃 + x*mu');
+    expect(astral.format()).toMatch(/unexpected character '𝜃'\n {2}at line 1, column 34\n/);
+    const lines = astral.format().split('\n');
+    expect(lines[3]!.indexOf('^') - lines[2]!.indexOf('|') - 2).toBe(33);
+  });
+
+  it('a character with no meaning gets a message naming the ASCII to write', () => {
+    expect(parseError('data x in real; param mu; logp = -√(x*mu)').message).toBe("unexpected character '√' (write sqrt(x))");
+    expect(parseError('data x in real; param mu; logp = x – mu').message).toBe("unexpected character '–' (write '-' for minus)");
+    expect(parseError('data x in real; param mu; logp = ½*x*mu').message).toBe("unexpected character '½' (write 1/2)");
+    expect(parseError('data x in real; param mu; logp = x*mu⁻').message).toMatch(/unexpected character '⁻' \(write x\^-1/);
+  });
+
   it('a newline ends a statement that is complete', () => {
     const m = parse('data x in real\nparam mu\nlogp = -x^2\n-mu^2');
     // "-mu^2" on its own line starts with an operator, so it continues the expression.

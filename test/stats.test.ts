@@ -496,7 +496,7 @@ describe('the command line: expfamily, reparam, jeffreys, crb', () => {
     expect(j.exponentialFamily).toBe(true);
     expect(j.stats).toEqual(['x', 'log(x)']);
     // Cov[x] = a/b² for the gamma distribution.
-    expect(j.value.natural[0][0]).toBeCloseTo(2 / 9, 12);
+    expect(j.value.fisherNatural[0][0]).toBeCloseTo(2 / 9, 12);
     const no = run('expfamily', 'x ~ Cauchy(mu, s)');
     expect(no.code).toBe(0);
     expect(no.out).toMatch(/^# not an exponential family, because log\(1 \+ \(x - mu\)\^2\/s\^2\) mixes/);

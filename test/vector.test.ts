@@ -528,8 +528,8 @@ describe('fisherlab score|hessian|fisher --data', () => {
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out);
       expect(j).toMatchObject({ params: ['beta[1]', 'beta[2]', 'beta[3]'], rows: 4, mode });
-      j.score.forEach((x: number, k: number) => expect(x).toBeCloseTo(wantScore[k]!, 12));
-      expect(j.hessian).toBeUndefined();
+      j.value.score.forEach((x: number, k: number) => expect(x).toBeCloseTo(wantScore[k]!, 12));
+      expect(j.value.hessian).toBeUndefined();
     }
   });
 
@@ -538,7 +538,7 @@ describe('fisherlab score|hessian|fisher --data', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^# Hessian of the log-likelihood of 4 rows of .*logit\.csv, in the order \(beta\[1\.\.3\]\)\n# engine: reverse: linear predictors/);
     const j = JSON.parse(cli('hessian', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]', '--json').out);
-    j.hessian.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(wantHessian[a]![b]!, 12)));
+    j.value.hessian.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(wantHessian[a]![b]!, 12)));
     const latex = cli('hessian', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]', '--latex').out.split('\n')[0]!;
     expect(latex).toMatch(/^\\sum_\{i=1\}\^\{4\} \\nabla\^\{2\}_\{\\beta\} \\log p\(y_i, z_i \\mid \\beta\) = \\begin\{pmatrix\}/);
     expect(() => katex.renderToString(latex, { throwOnError: true })).not.toThrow();
@@ -548,8 +548,8 @@ describe('fisherlab score|hessian|fisher --data', () => {
     const j = JSON.parse(cli('fisher', model, '--data', file, '--at', 'beta=[0.5,-0.25,1]', '--json').out);
     expect(j.rows).toBe(4);
     // The canonical link: observed = expected = −H/n.
-    j.expected.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
-    j.observed.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
+    j.value.expected.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
+    j.value.observed.forEach((row: number[], a: number) => row.forEach((x, b) => expect(x).toBeCloseTo(-wantHessian[a]![b]! / 4, 12)));
   });
 
   it('--mode at a point: the three engines give the numbers of the formulas', () => {

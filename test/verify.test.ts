@@ -240,11 +240,12 @@ describe('fisherlab verify: exit codes and output', () => {
     const r = run('verify', binomial, '--fisher', 'n/theta', '--json');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j).sort()).toEqual(['counterexample', 'decided', 'equal', 'kind', 'method', 'params']);
+    expect(Object.keys(j).sort()).toEqual(['claim', 'counterexample', 'decided', 'equal', 'method', 'params', 'quantity', 'seed', 'verb', 'version']);
+    expect(j).toMatchObject({ quantity: 'fisher', claim: 'n/theta', seed: 2024 });
     expect(j.equal).toBe(false);
     const theta = j.counterexample.at.theta as number;
     expect(j.counterexample.claimed).toBeCloseTo(10 / theta, 10);
-    expect(j.counterexample.expected).toBeCloseTo(10 / (theta * (1 - theta)), 10);
+    expect(j.counterexample.reference).toBeCloseTo(10 / (theta * (1 - theta)), 10);
     const ok = JSON.parse(run('verify', binomial, '--fisher', '10/(theta - theta^2)', '--json').out);
     expect(ok).toMatchObject({ equal: true, decided: true, counterexample: null });
   });

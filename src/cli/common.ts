@@ -1,10 +1,10 @@
 /**
- * What every verb of the command line shares: reading MODEL, `--at` values checked against the
- * declarations, CSV data sets, number formatting, and the output writer. A verb lives in its own
- * file, exports a `register…(program)` function, and is registered in `main.ts`; its action
- * returns the exit code (or a promise of it) through `finish`.
+ * What every verb of the command line shares: reading MODEL (an argument, a file, or standard
+ * input), `--at` values checked against the declarations, CSV data sets (a file or standard
+ * input), and number formatting. The verbs themselves are specs in `verbs/`, run by `registry.ts`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { FisherError } from '../expr/errors';
 import { evaluate } from '../expr/evaluate';
@@ -12,49 +12,82 @@ import { symbols, type Expr } from '../expr/expr';
 import { latexName } from '../expr/latex';
 import { columnNames, dataSet, rowInputs, type DataSet } from '../ad/dataset';
 import { constantValues } from '../fisher/derivatives';
+import { normalizeName } from '../lang/lexer';
 import { displayNames, supportTest, type Declaration, type Model } from '../lang/model';
 import { parse, parseExpr, suggest } from '../lang/parse';
 import { splitComponent } from '../lang/vnode';
 
-let out: (s: string) => void = (s) => process.stdout.write(`${s}\n`);
-/** Print one line (or several) to the verb's output. */
-export const print = (s: string): void => out(s);
-/** Redirect `print` (main() does this for in-process runs). */
-export function setWriter(write: (s: string) => void): void {
-  out = write;
+/**
+ * Standard input and the terminal, as a verb sees them (main() makes one per run; tests pass
+ * their own). Standard input is read at most once, for one purpose.
+ */
+export interface Io {
+  /** All of standard input; `what` names its use ("the model", "the data"), for the message when two things ask for it. */
+  stdin(what: string): string;
+  /** Standard input is a terminal (so a missing MODEL is not waiting in a pipe). */
+  readonly stdinIsTTY: boolean;
+  /** Standard error: messages, warnings, notes, the progress bar (only where `isTTY`). */
+  readonly stderr: { readonly isTTY?: boolean; readonly columns?: number; write(s: string): unknown };
 }
 
-let result: number | Promise<number> = 0;
-/** A verb's action reports its exit code (0 ok, 1 a claim or check failed) or a promise of it. */
-export function finish(r: number | Promise<number> | void): void {
-  result = r ?? 0;
-}
-/** Read and reset the last verb's result (main.ts). */
-export function takeResult(): number | Promise<number> {
-  const r = result;
-  result = 0;
-  return r;
+/**
+ * The Io of a process: standard input read whole, once; standard error.
+ * @param read reads all of standard input (tests give their own)
+ */
+export function processIo(read: () => string = () => readFileSync(0, 'utf8'), stdinIsTTY = isatty(0), stderr: Io['stderr'] = process.stderr): Io {
+  let usedFor: string | undefined;
+  return {
+    stdinIsTTY,
+    stderr,
+    stdin(what) {
+      if (usedFor !== undefined) throw new FisherError('bad-option', `standard input is already read as ${usedFor}: give ${what} as a file or as text`);
+      usedFor = what;
+      let text: string;
+      try {
+        text = read();
+      } catch (e) {
+        throw new FisherError('io', `cannot read ${what} from standard input (${(e as Error).message})`);
+      }
+      if (text.trim() === '') throw new FisherError('io', `standard input is empty: pipe ${what} into fisherlab, or give ${what === 'the model' ? 'the model text or a file' : 'a file'}`);
+      return text;
+    },
+  };
 }
 
-export interface OutputOptions {
-  latex?: boolean;
-  json?: boolean;
-  at?: string;
-}
+/** Shown for a missing MODEL on a terminal. */
+const NO_MODEL = 'give the model: its text, a file holding it, or pipe it on standard input (e.g. fisherlab fisher \'x ~ Normal(mu, sigma)\')';
 
-/** Read MODEL: a path to a file holding the model, `-` for standard input, or the model text itself. */
-export function readModelArgument(arg: string): string {
-  if (arg === '-') return readFileSync(0, 'utf8');
-  if (!arg.includes('\n') && arg.length < 4096 && existsSync(arg) && statSync(arg).isFile()) return readFileSync(arg, 'utf8');
+/**
+ * Read MODEL: a path to a file holding the model, `-` or nothing (with a pipe) for standard
+ * input, or the model text itself. A directory is an error that says so.
+ */
+export function readModelArgument(arg: string | undefined, io: Io): string {
+  if (arg === undefined) {
+    if (io.stdinIsTTY) throw new FisherError('bad-option', NO_MODEL);
+    return io.stdin('the model');
+  }
+  if (arg === '-') return io.stdin('the model');
+  if (!arg.includes('\n') && arg.length < 4096 && existsSync(arg)) {
+    const st = statSync(arg);
+    if (st.isDirectory()) throw new FisherError('io', `${arg} is a directory; give a model file or the model text`);
+    if (st.isFile()) {
+      try {
+        return readFileSync(arg, 'utf8');
+      } catch (e) {
+        throw new FisherError('io', `cannot read the model file ${arg} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+  }
   return arg;
 }
 
-export function loadModel(arg: string): Model {
-  const text = readModelArgument(arg);
+/** Read and parse MODEL (see `readModelArgument`). */
+export function loadModel(arg: string | undefined, io: Io): Model {
+  const text = readModelArgument(arg, io);
   try {
     return parse(text);
   } catch (e) {
-    if (e instanceof FisherError && /^[\w./\\-]+\.\w+$/.test(arg.trim()) && !existsSync(arg)) {
+    if (arg !== undefined && e instanceof FisherError && /^[\w./\\-]+\.\w+$/.test(arg.trim()) && !existsSync(arg)) {
       throw new FisherError('io', `no such file: ${arg} (and it does not read as a model either: ${e.message})`);
     }
     throw e;
@@ -84,8 +117,10 @@ function atValue(decl: Declaration, valueText: string, consts: ReadonlyMap<strin
   let value: number;
   try {
     value = evaluate(parseExpr(valueText), consts);
-  } catch {
-    throw new FisherError('bad-value', `--at ${label}=${valueText}: not a number`);
+  } catch (e) {
+    // A character the language cannot read: its message names the ASCII to write.
+    const why = e instanceof FisherError && e.code === 'syntax' && e.message.startsWith('unexpected character') ? e.message : 'not a number';
+    throw new FisherError('bad-value', `--at ${label}=${valueText}: ${why}`);
   }
   if (!Number.isFinite(value)) throw new FisherError('bad-value', `--at ${label}=${valueText}: not a finite number`);
   const why = supportTest(decl, consts)(value);
@@ -104,7 +139,8 @@ export function parseAt(m: Model, text: string): Map<string, number> {
   for (const part of splitTopLevel(text)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new FisherError('bad-option', `--at expects name=value pairs separated by commas, got '${part}'`);
-    const name = part.slice(0, eq).trim();
+    // Greek names as the model language reads them: μ=0 is mu=0.
+    const name = normalizeName(part.slice(0, eq).trim());
     const valueText = part.slice(eq + 1).trim();
     const vector = m.vectors.get(name);
     if (vector !== undefined) {
@@ -181,11 +217,6 @@ export function latexEquation(m: Model, lhs: string, body: string): string {
   return `${lhs} \\log p(${ds}${ds === '' ? '' : ' \\mid '}${ps}) = ${body}`;
 }
 
-export function warn(m: Model, json: boolean | undefined): void {
-  if (json) return;
-  for (const w of m.warnings) process.stderr.write(`warning: ${w}\n`);
-}
-
 export function positiveInteger(text: string | undefined, what: string, fallback: number): number {
   if (text === undefined) return fallback;
   const v = Number(text.replace(/_/g, ''));
@@ -198,18 +229,23 @@ export function positiveInteger(text: string | undefined, what: string, fallback
  * symbol and covariate, a vector `z in real[d]` as the columns `z[1]`, ..., `z[d]`. Extra columns
  * are ignored; a missing column or a cell that is not a number is an error naming it.
  */
-export function readCsvColumns(path: string, m: Model): Record<string, Float64Array> {
+export function readCsvColumns(path: string, m: Model, io: Io): Record<string, Float64Array> {
   let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new FisherError('io', `cannot read the data file ${path}`);
+  if (path === '-') text = io.stdin('the data');
+  else {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new FisherError('io', code === 'EISDIR' ? `${path} is a directory; give a CSV file (or - for standard input)` : `cannot read the data file ${path}`);
+    }
   }
+  const file = dataName(path);
   let records: string[][];
   try {
     records = parseCsv(text, { skip_empty_lines: true, trim: true }) as string[][];
   } catch (e) {
-    throw new FisherError('io', `${path} is not a CSV file with a header row: ${(e as Error).message}`);
+    throw new FisherError('io', `${file} is not a CSV file with a header row: ${(e as Error).message}`);
   }
   const header = records[0] ?? [];
   const column = new Map(header.map((h, i) => [h, i]));
@@ -220,7 +256,7 @@ export function readCsvColumns(path: string, m: Model): Record<string, Float64Ar
     const vectors = inputs.filter((i) => i.length > 0 && columnNames(i).some((c) => missing.includes(c)));
     const hint = vectors.length > 0 ? `; a vector ${vectors[0]!.name} in ${vectors[0]!.decls[0]!.label}[${vectors[0]!.length}] is the columns ${vectors[0]!.name}[1], ..., ${vectors[0]!.name}[${vectors[0]!.length}]` : '';
     const shown = missing.length > 6 ? [...missing.slice(0, 5), `... (${missing.length} in all)`] : missing;
-    throw new FisherError('io', `${path} has no column ${shown.map((x) => (x.startsWith('...') ? x : `'${x}'`)).join(', ')} (its header: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''})${hint}`);
+    throw new FisherError('io', `${file} has no column ${shown.map((x) => (x.startsWith('...') ? x : `'${x}'`)).join(', ')} (its header: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''})${hint}`);
   }
   const rows = records.length - 1;
   const out: Record<string, Float64Array> = {};
@@ -230,7 +266,7 @@ export function readCsvColumns(path: string, m: Model): Record<string, Float64Ar
     for (let r = 0; r < rows; r++) {
       const cell = records[r + 1]![j];
       const v = Number(cell);
-      if (cell === undefined || cell === '' || !Number.isFinite(v)) throw new FisherError('io', `${path}, row ${r + 2}, column '${name}': '${cell ?? ''}' is not a number`);
+      if (cell === undefined || cell === '' || !Number.isFinite(v)) throw new FisherError('io', `${file}, row ${r + 2}, column '${name}': '${cell ?? ''}' is not a number`);
       col[r] = v;
     }
     out[name] = col;
@@ -238,14 +274,17 @@ export function readCsvColumns(path: string, m: Model): Record<string, Float64Ar
   return out;
 }
 
+/** What a data set is called in messages and headers: its path, or "standard input" for `-`. */
+export const dataName = (path: string): string => (path === '-' ? 'standard input' : path);
+
 /** A CSV data set for the vector engine: columns read by `readCsvColumns`, values checked against the supports. */
-export function readDataSet(path: string, m: Model): DataSet {
-  return dataSet(m, readCsvColumns(path, m), { rowLabel: (r) => `${path}, row ${r + 2}` });
+export function readDataSet(path: string, m: Model, io: Io): DataSet {
+  return dataSet(m, readCsvColumns(path, m, io), { rowLabel: (r) => `${dataName(path)}, row ${r + 2}` });
 }
 
 /** A CSV data set as rows of values by name (see `readCsvColumns`). */
-export function readCsv(path: string, m: Model): Array<Map<string, number>> {
-  const cols = Object.entries(readCsvColumns(path, m));
+export function readCsv(path: string, m: Model, io: Io): Array<Map<string, number>> {
+  const cols = Object.entries(readCsvColumns(path, m, io));
   const rows = cols[0]?.[1].length ?? 0;
   return Array.from({ length: rows }, (_, r) => new Map(cols.map(([name, c]) => [name, c[r]!])));
 }
@@ -281,7 +320,8 @@ export function parseParamsAt(m: Model, text: string): Map<string, number> {
   return at;
 }
 
-export const MODEL_HELP = `MODEL is the model text or a path to a file holding it (- reads standard input), e.g.
-  'x ~ Normal(mu, sigma)'
-  'data x in {0,1}; param p in (0,1); logp = x*log(p) + (1-x)*log(1-p)'`;
-
+export const MODEL_HELP = `MODEL is the model text or a path to a file holding it; without MODEL (or with -) the model
+is read from standard input, e.g.
+  fisherlab fisher 'x ~ Normal(mu, sigma)'
+  fisherlab fisher 'data x in {0,1}; param p in (0,1); logp = x*log(p) + (1-x)*log(1-p)'
+  echo 'x ~ Gamma(a, b)' | fisherlab fisher`;

@@ -43,7 +43,9 @@ export class FisherError extends Error {
   format(): string {
     if (this.span === undefined || this.source === undefined) return `error: ${this.message}`;
     const { line, column, lineText } = locate(this.source, this.span.start);
-    const width = Math.max(1, Math.min(this.span.end, this.span.start + lineText.length - column + 1) - this.span.start);
+    // The caret counts characters (code points), as the column does.
+    const lineEnd = this.source.indexOf('\n', this.span.start);
+    const width = Math.max(1, [...this.source.slice(this.span.start, Math.min(this.span.end, lineEnd === -1 ? this.source.length : lineEnd))].length);
     const gutter = `${line} | `;
     return [
       `error: ${this.message}`,
@@ -54,7 +56,10 @@ export class FisherError extends Error {
   }
 }
 
-/** 1-based line and column of an offset, with the text of that line. */
+/**
+ * 1-based line and column of an offset, with the text of that line. The column counts the
+ * characters the user typed (code points: `𝜃` is one, not two UTF-16 units).
+ */
 export function locate(source: string, offset: number): { line: number; column: number; lineText: string } {
   let line = 1;
   let lineStart = 0;
@@ -66,5 +71,5 @@ export function locate(source: string, offset: number): { line: number; column: 
   }
   const endIdx = source.indexOf('\n', lineStart);
   const lineText = source.slice(lineStart, endIdx === -1 ? undefined : endIdx);
-  return { line, column: offset - lineStart + 1, lineText };
+  return { line, column: [...source.slice(lineStart, Math.min(offset, source.length))].length + 1, lineText };
 }

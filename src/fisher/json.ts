@@ -1,7 +1,9 @@
 /**
- * The JSON contract of `fisherlab score|hessian --json`, for other programs (kept stable; see
- * the README): entries are strings in fisherlab's text syntax, numbers are plain JSON numbers
- * (null where the value is not a finite number).
+ * The JSON objects of `fisherlab score|hessian --json` and `fisherlab fisher --json`, for other
+ * programs (the contract: schema/*.schema.json and the README's glossary). Expressions are
+ * strings in fisherlab's text syntax; numbers are plain JSON numbers, null where not finite;
+ * `value` holds the numbers at the point, keyed by the quantity (`value.score`, `value.fisher`).
+ * The command line adds `version` and `verb`.
  */
 import type { Expr } from '../expr/expr';
 import { latexName, toLatex } from '../expr/latex';
@@ -16,6 +18,8 @@ export interface DerivativesJSON {
   score: string[];
   hessian: string[][];
   warnings: string[];
+  /** With `at`: the point, by name (parameters and data). */
+  at?: Record<string, number>;
   value?: { score: (number | null)[]; hessian: (number | null)[][] };
 }
 
@@ -36,6 +40,7 @@ export function toJSON(m: Model, at?: ReadonlyMap<string, number>, derived?: { s
     warnings: [...m.warnings],
   };
   if (at !== undefined) {
+    out.at = Object.fromEntries(at);
     out.value = {
       score: evaluateAt(m, s, at).map(finite),
       hessian: h.map((r) => evaluateAt(m, r, at).map(finite)),
@@ -48,9 +53,10 @@ export interface FisherJSON {
   params: string[];
   method: string;
   closedForm: boolean;
+  /** `negative-hessian` (E[−H]) or `score-outer-product` (E[s sᵀ], where log p is not smooth). */
   estimator: string;
-  /** Entries in fisherlab's text syntax; null where no closed form was derived. */
-  matrix: (string | null)[][];
+  /** The Fisher matrix: entries in fisherlab's text syntax; null where no closed form was derived. */
+  fisher: (string | null)[][];
   /** The whole matrix in LaTeX (entries without a closed form as expectations). */
   latex: string;
   /** The rung of the ladder behind each entry. */
@@ -58,25 +64,30 @@ export interface FisherJSON {
   warnings: string[];
   /** Parameters whose entries have no number because the support depends on them. */
   irregular: string[];
-  value?: (number | null)[][];
-  error?: (number | null)[][];
+  /** With `at`: the point (parameters, and covariates), by name. */
+  at?: Record<string, number>;
+  /** With `at`: the numbers there (null where undefined). */
+  value?: { fisher: (number | null)[][] };
+  /** With `at`: an estimate of each number's absolute error (0 for a closed form). */
+  errorEstimate?: { fisher: (number | null)[][] };
 }
 
-/** The stable JSON object of `fisherlab fisher --json`. */
-export function fisherToJSON(r: FisherResult): FisherJSON {
+/** The stable JSON object of `fisherlab fisher --json` (`at`: the point the values were computed at). */
+export function fisherToJSON(r: FisherResult, at?: ReadonlyMap<string, number>): FisherJSON {
   const out: FisherJSON = {
     params: r.params,
     method: r.method,
     closedForm: r.closedForm,
     estimator: r.estimator,
-    matrix: r.matrix.map((row) => row.map((e) => (e === null ? null : printExpr(e)))),
+    fisher: r.matrix.map((row) => row.map((e) => (e === null ? null : printExpr(e)))),
     latex: fisherLatex(r),
     methods: r.methods,
     warnings: r.warnings,
     irregular: r.irregular,
   };
-  if (r.value !== undefined) out.value = r.value.map((row) => row.map(finite));
-  if (r.error !== undefined) out.error = r.error.map((row) => row.map(finite));
+  if (at !== undefined && r.value !== undefined) out.at = Object.fromEntries(at);
+  if (r.value !== undefined) out.value = { fisher: r.value.map((row) => row.map(finite)) };
+  if (r.error !== undefined) out.errorEstimate = { fisher: r.error.map((row) => row.map(finite)) };
   return out;
 }
 

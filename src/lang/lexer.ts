@@ -1,10 +1,50 @@
 /**
  * The moo lexer of the model language. Greek letters are identifier characters (μ, σ, θ);
- * `^` and `**` both mean power; `#` starts a comment.
+ * `^` and `**` both mean power; `#` starts a comment. The Unicode fisherlab prints is read back:
+ * `−` (U+2212) is minus, `·`, `⋅` and `×` are `*`, `÷` is `/`, superscripts `²`, `³`, `⁻¹` are
+ * powers, `∞` is `inf` and `∈` is `in` (each token keeps the offset and length of what the user
+ * typed, so error columns stay right; `tokenize` in parse.ts turns them into their ASCII tokens).
  */
 import moo from 'moo';
 
 const KEYWORDS = ['data', 'param', 'const', 'let', 'given', 'logp', 'in'] as const;
+
+/** Operators fisherlab prints (or a reader pastes from a paper) and their ASCII forms. */
+const UNICODE_OPS: Record<string, string> = { '−': '-', '·': '*', '⋅': '*', '×': '*', '∗': '*', '÷': '/', '∕': '/' };
+
+/** Superscript digits and signs: `x²` is `x^2`, `x⁻¹` is `x^-1`. */
+const SUPERSCRIPTS: Record<string, string> = {
+  '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁺': '+', '⁻': '-',
+};
+
+/**
+ * Characters the language cannot read, with the ASCII to write instead (for the message of
+ * `unexpected character`).
+ */
+export const ASCII_HINTS: Readonly<Record<string, string>> = {
+  '√': 'sqrt(x)',
+  '∛': 'x^(1/3)',
+  '–': "'-' for minus",
+  '—': "'-' for minus",
+  '‐': "'-' for minus",
+  '½': '1/2',
+  '⅓': '1/3',
+  '¼': '1/4',
+  '¾': '3/4',
+  '⁻': 'x^-1 (a superscript sign needs digits after it)',
+  '⁺': 'x^2 (a superscript sign needs digits after it)',
+  'ⁿ': 'x^n',
+  '₀': 'x0 or x_0 for a subscript',
+  '₁': 'x1 or x_1 for a subscript',
+  '₂': 'x2 or x_2 for a subscript',
+  '₃': 'x3 or x_3 for a subscript',
+  '∑': 'sum(v) for a vector, or the terms with +',
+  '≤': 'a support such as (0, inf) or [0, 1]; the language has no comparisons',
+  '≥': 'a support such as (0, inf) or [0, 1]; the language has no comparisons',
+  'ℝ': 'real',
+  '′': "a name such as mu2 (primes are not part of names)",
+  '’': "a name such as mu2 (primes are not part of names)",
+};
 
 export const lexer = /* @__PURE__ */ (() =>
   moo.compile({
@@ -19,6 +59,10 @@ export const lexer = /* @__PURE__ */ (() =>
     },
     pow: ['**', '^'],
     op: ['+', '-', '*', '/', '=', '~', '(', ')', '[', ']', '{', '}', ',', ';'],
+    uop: { match: Object.keys(UNICODE_OPS), value: (s: string) => UNICODE_OPS[s]! },
+    sup: { match: /[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+/, value: (s: string) => [...s].map((c) => SUPERSCRIPTS[c]!).join('') },
+    infinity: { match: '∞', value: () => 'inf' },
+    element: { match: '∈', value: () => 'in' },
     error: moo.error,
   }))();
 

@@ -33,7 +33,7 @@ import { printExpr } from '../expr/print';
 import { NameMap } from '../expr/json';
 import { FAMILIES, familyNames, type FamilyDef } from '../families/index';
 import grammar from './grammar';
-import { KEYWORD_SET, lexer } from './lexer';
+import { ASCII_HINTS, KEYWORD_SET, lexer } from './lexer';
 import { supportSymbols, type Constant, type Declaration, type Draw, type Model, type Role, type Support, type VectorDecl } from './model';
 import type { Name, Statement, SyntaxExpr, SyntaxSupport } from './syntax';
 import { VGraph, broadcastLength, componentName, type VNode } from './vnode';
@@ -73,10 +73,11 @@ function tokenize(source: string): Token[] {
     if (t === undefined) break;
     if (t.type === 'error') {
       const ch = String.fromCodePoint(t.text.codePointAt(0) ?? 32);
-      throw new FisherError('syntax', `unexpected character '${ch}'`, { start: t.offset, end: t.offset + ch.length }, source);
+      const hint = ASCII_HINTS[ch];
+      throw new FisherError('syntax', `unexpected character '${ch}'${hint !== undefined ? ` (write ${hint})` : ''}`, { start: t.offset, end: t.offset + ch.length }, source);
     }
     if (t.type === 'ws' || t.type === 'comment') continue;
-    raw.push(t);
+    raw.push(...asciiTokens(t));
   }
   // A newline ends a statement unless the statement obviously continues: inside brackets, after
   // an operator or comma, or before a line that starts with a binary operator.
@@ -103,6 +104,32 @@ function tokenize(source: string): Token[] {
     out.push(t);
   }
   return out;
+}
+
+/**
+ * The ASCII tokens of a Unicode one, at the user's offsets: `−` is the operator `-`, `∞` the name
+ * `inf`, `∈` the keyword `in`, and a superscript `⁻¹²` the three tokens `^`, `-`, `12` (the
+ * number spans the digits, so a span still covers what the user typed).
+ */
+function asciiTokens(t: Token): Token[] {
+  switch (t.type) {
+    case 'uop':
+      return [{ ...t, type: 'op', text: t.value }];
+    case 'infinity':
+      return [{ ...t, type: 'ident' }];
+    case 'element':
+      return [{ ...t, type: 'kw_in' }];
+    case 'sup': {
+      const sign = /^[+-]/.test(t.value) ? t.value[0]! : '';
+      const digits = t.value.slice(sign.length);
+      const out: Token[] = [{ ...t, type: 'pow', text: '^', value: '^' }];
+      if (sign !== '') out.push({ ...t, type: 'op', text: sign, value: sign });
+      out.push({ ...t, type: 'number', text: digits, value: digits, offset: t.offset + sign.length, col: t.col + sign.length });
+      return out;
+    }
+    default:
+      return [t];
+  }
 }
 
 function unclosedBracket(tokens: readonly Token[]): Token | undefined {

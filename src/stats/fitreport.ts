@@ -11,11 +11,12 @@ const limitJSON = (x: number): number | string => (Number.isFinite(x) ? x : x > 
 
 export interface FitJSON {
   readonly params: string[];
+  /** Rows of the data set. */
+  readonly rows: number;
   readonly estimate: (number | null)[];
   readonly stderr: { readonly expected: (number | null)[] | null; readonly observed: (number | null)[] | null };
   readonly interval: FitResult['interval'];
-  readonly loglik: number | null;
-  readonly n: number;
+  readonly logLikelihood: number | null;
   readonly iterations: number;
   readonly converged: boolean;
   readonly status: FitResult['status'];
@@ -27,28 +28,30 @@ export interface FitJSON {
   readonly tests?: {
     readonly null: Record<string, number>;
     readonly restricted: number[];
-    readonly restrictedLoglik: number | null;
+    readonly restrictedLogLikelihood: number | null;
     readonly information: 'expected' | 'observed';
     readonly wald: TestResult | null;
-    readonly score: TestResult | null;
+    /** Rao's score test. */
+    readonly rao: TestResult | null;
     readonly lr: TestResult | null;
   };
   readonly warnings: string[];
 }
 
 /**
- * The fit as one JSON-ready object: params, estimate, stderr {expected, observed}, interval,
- * loglik, n, iterations, converged, status, information, tests {wald, score, lr: {statistic, df,
- * pValue}}, warnings. A parameter that runs to ±∞ has estimate null and its limit in `limits`.
+ * The fit as one JSON-ready object: params, rows, estimate, stderr {expected, observed},
+ * interval, logLikelihood, iterations, converged, status, information, tests {wald, rao, lr:
+ * {statistic, df, pValue}}, warnings. A parameter that runs to ±∞ has estimate null and its limit
+ * in `limits`.
  */
 export function fitToJSON(r: FitResult): FitJSON {
   return {
     params: r.params,
+    rows: r.n,
     estimate: r.estimate.map(finiteOrNull),
     stderr: r.stderr,
     interval: r.interval,
-    loglik: finiteOrNull(r.loglik),
-    n: r.n,
+    logLikelihood: finiteOrNull(r.loglik),
     iterations: r.iterations,
     converged: r.converged,
     status: r.status,
@@ -58,7 +61,7 @@ export function fitToJSON(r: FitResult): FitJSON {
     algorithm: r.algorithm,
     information: r.information,
     ...(r.tests !== undefined
-      ? { tests: { null: r.tests.null, restricted: r.tests.restricted, restrictedLoglik: r.tests.restrictedLoglik, information: r.tests.information, wald: r.tests.wald, score: r.tests.score, lr: r.tests.lr } }
+      ? { tests: { null: r.tests.null, restricted: r.tests.restricted, restrictedLogLikelihood: r.tests.restrictedLoglik, information: r.tests.information, wald: r.tests.wald, rao: r.tests.score, lr: r.tests.lr } }
       : {}),
     warnings: r.warnings,
   };
