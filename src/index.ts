@@ -19,7 +19,7 @@
 
 // ── The model: text → Model ────────────────────────────────────────────────────────────────────
 export { parse, parse as model, parseExpr } from './lang/parse';
-export type { Model, Declaration, Support, Role, Constant, VectorDecl } from './lang/model';
+export type { Model, Declaration, Support, Role, Constant, VectorDecl, Draw } from './lang/model';
 export { FAMILIES, familyNames, type FamilyDef } from './families/index';
 
 // ── Expressions: build, inspect, differentiate, simplify, evaluate, print ──────────────────────
