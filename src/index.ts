@@ -44,15 +44,17 @@ export { toJSON, type DerivativesJSON } from './fisher/json';
 
 // ── The Fisher information ─────────────────────────────────────────────────────────────────────
 export { fisher, type FisherResult, type FisherOptions, type Estimator, type FisherTrace, type EntryTrace, type StandardisationTrace, type MomentFact, type LinearTerm, type Rung } from './fisher/fisher';
+export type { StandardDensity } from './fisher/standardize';
+export type { MomentSource } from './fisher/moments';
 export { fisherToJSON, fisherLatex, type FisherJSON } from './fisher/json';
 export { checkFisher, type Check } from './fisher/check';
 export { expectation, numericFisher, type Expectation, type NumericFisher } from './fisher/numeric';
-export { monteCarloFisher, type MonteCarloOptions, type MonteCarloResult, type McEstimator } from './fisher/montecarlo';
+export { monteCarloFisher, type MonteCarloOptions, type MonteCarloResult, type McEstimator, type Estimate } from './fisher/montecarlo';
 export { dataSampler, type DataSampler } from './fisher/sample';
-export { Rng } from './numeric/random';
+export { Rng, type WritableArrayLike } from './numeric/random';
 
 // ── Data sets: log-likelihood, empirical Fisher, the vector engine ─────────────────────────────
-export { dataSet, type DataSet, type DataSource, type ColumnSource } from './ad/dataset';
+export { dataSet, type DataSet, type DataSource, type ColumnSource, type RowInput } from './ad/dataset';
 export { empiricalFisher, logLikelihood, dataMatrix, type EmpiricalFisher, type Likelihood, type LikelihoodMode, type Rows } from './fisher/empirical';
 export { vectorEngine, paramVector, type VectorEngine, type GradientResult } from './ad/vector';
 
