@@ -66,7 +66,7 @@ export { Tape, gradReverse, hessianReverse, hvp, vjp, type TapeOptions } from '.
 export { expfamily, type ExpFamilyResult, type ExponentialFamily, type NotExponentialFamily, type ExpFamilyOptions, type ExpFamilyValues } from './stats/expfamily';
 export { reparam, type ReparamResult, type ReparamOptions, type Substitution, type NewParameter, type MapCheck, type Agreement } from './stats/reparam';
 export { jeffreys, transformKernel, type JeffreysResult, type JeffreysOptions, type PriorFactor, type Normaliser } from './stats/jeffreys';
-export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, type CrbResult, type CrbOptions, type CrbTarget } from './stats/crb';
+export { crb, determinant as symbolicDeterminant, inverse as symbolicInverse, type CrbResult, type CrbOptions, type CrbTarget, type Matrix, type InverseOptions } from './stats/crb';
 export { kl, klDivergence, type KLResult, type KLOptions, type KLDivergence, type DivergenceValue } from './geometry/kl';
 export { divergence, parseDivergence, type Divergence, type DivergenceSpec, type DivergenceName, type DivergenceInfo } from './geometry/fdiv';
 export { checkLocalQuadratic, type LocalCheck, type LocalOptions, type LocalStep } from './geometry/local';
