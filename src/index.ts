@@ -73,6 +73,7 @@ export { checkLocalQuadratic, type LocalCheck, type LocalOptions, type LocalStep
 export { fisherRaoDistance, fisherMetric, type DistanceResult, type DistanceOptions } from './geometry/distance';
 export { shoot, type Geodesic, type Metric, type ShootOptions } from './geometry/geodesic';
 export type { PointPair } from './geometry/pair';
+export type { Inequality } from './geometry/support';
 
 // ── Maximum likelihood ─────────────────────────────────────────────────────────────────────────
 export { fit, type FitResult, type FitOptions, type FitStatus, type FitTests, type TestResult, type FitData, type ParamValues, type RowLabel } from './stats/fit';
