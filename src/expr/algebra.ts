@@ -2,8 +2,7 @@
  * A small algebra interface: derivative rules in the function table are written once against it,
  * and every mode instantiates it — symbolic (T = Expr), numeric (T = number), tagged dual numbers
  * (src/ad/forward.ts) and the reverse-mode tape's compiled partials (src/ad/kernels.ts).
- */
-/**
+ *
  * @typeParam T - The values: expressions, numbers, dual numbers, ...
  * @example
  * // A derivative rule of the table, evaluated over numbers and over expressions.

@@ -106,7 +106,7 @@ export function derivationDocument(d: Derivation): string {
  * (for GitHub, Jupyter, or any renderer with KaTeX or MathJax).
  *
  * @example
- * derivationMarkdown(derive(parse('x ~ Poisson(lam)'))).split('\n').slice(0, 12); // → ['## Fisher information of one observation of $x \sim \mathrm{Poisson}(\mathit{lam}), '', '**1. The model.**', '', 'The model: $x \sim \mathrm{Poisson}(\mathit{lam})$.', '', 'The log-density of one observation, with its declarations:', '', '$', '\begin{aligned}', '\ell(\mathit{lam}) &= \log p(x \mid \mathit{lam}) \\', '&= x \log \mathit{lam} - \mathit{lam} - \log (x)! \\']
+ * derivationMarkdown(derive(parse('x ~ Poisson(lam)'))).split('\n').slice(0, 12); // → ['## Fisher information of one observation of $x \sim \mathrm{Poisson}(\mathit{lam})$', '', '**1. The model.**', '', 'The model: $x \sim \mathrm{Poisson}(\mathit{lam})$.', '', 'The log-density of one observation, with its declarations:', '', '$$', '\begin{aligned}', '\ell(\mathit{lam}) &= \log p(x \mid \mathit{lam}) \\', '&= x \log \mathit{lam} - \mathit{lam} - \log (x)! \\']
  */
 export function derivationMarkdown(d: Derivation): string {
   const out = [`## ${richMarkdown(d.title)}`];
