@@ -15,6 +15,7 @@
  * printMatrix(fisher(m).matrix); // → '[[1/sigma^2, 0], [0, 2/sigma^2]]'
  *
  * @packageDocumentation
+ * @module fisherlab
  */
 
 // ── The model: text → Model ────────────────────────────────────────────────────────────────────

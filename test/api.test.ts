@@ -1,12 +1,17 @@
 // The public API, pinned and honest: the names each entry exports (so that a change to the surface
 // is deliberate), a doc comment on every export and on every member of its interfaces and classes,
 // an example for every function, class and constant, and every example run, with each `// → value`
-// comment checked against what the code gives (test/helpers/api-docs.ts).
+// comment checked against what the code gives (test/helpers/api-docs.ts). TypeDoc validates the
+// generated reference (`npm run docs:api`): nothing undocumented, no broken link, no type it
+// cannot show.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as mathjs from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import * as fisherlab from '../src/index';
 import * as fisherlabMathjs from '../src/interop/index';
-import { ENTRIES, publicApi, runExample, type Example } from './helpers/api-docs';
+import { ENTRIES, ROOT, publicApi, runExample, type Example } from './helpers/api-docs';
 
 const MODULES: Record<string, Record<string, unknown>> = { fisherlab, 'fisherlab/mathjs': fisherlabMathjs, mathjs };
 
@@ -72,4 +77,13 @@ describe('the examples of the docs', () => {
     expect(results.length).toBeGreaterThan(0);
     for (const r of results) expect({ line: r.line, actual: r.actual }).toEqual({ line: r.line, actual: r.ok ? r.actual : r.expected });
   });
+});
+
+describe('the generated API reference', () => {
+  it('TypeDoc builds it without a warning (typedoc.json treats warnings as errors)', () => {
+    const bin = join(dirname(createRequire(import.meta.url).resolve('typedoc/package.json')), 'bin', 'typedoc');
+    const r = spawnSync(process.execPath, [bin, '--emit', 'none', '--logLevel', 'Warn'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
+    expect(r.status).toBe(0);
+  }, 180_000);
 });

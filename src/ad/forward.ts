@@ -281,7 +281,12 @@ export function jvp(
   vars: readonly string[],
   env: ReadonlyMap<string, number>,
   direction: ArrayLike<number>,
-): { value: number; derivative: number } {
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e · direction. */
+  derivative: number;
+} {
   if (direction.length !== vars.length) throw new FisherError('bad-value', `the direction has ${direction.length} entries for ${vars.length} variables`);
   return jvpWith(new Walk(e), vars, env, direction);
 }
@@ -306,7 +311,16 @@ function jvpWith(w: Walk, vars: readonly string[], env: ReadonlyMap<string, numb
  * const m = parse('x ~ Gamma(a, b)');
  * gradForward(m.logp, ['a', 'b'], new Map([['x', 1.2], ['a', 2.5], ['b', 1.5]])); // → { value: -0.797537765011576, gradient: [-0.11536997574312421, 0.46666666666666656] }
  */
-export function gradForward(e: Expr, vars: readonly string[], env: ReadonlyMap<string, number>): { value: number; gradient: Float64Array } {
+export function gradForward(
+  e: Expr,
+  vars: readonly string[],
+  env: ReadonlyMap<string, number>,
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+} {
   const w = new Walk(e);
   const gradient = new Float64Array(vars.length);
   const unit = new Float64Array(vars.length);
@@ -335,7 +349,14 @@ export function hessianForward(
   e: Expr,
   vars: readonly string[],
   env: ReadonlyMap<string, number>,
-): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+  /** ∇²e, by rows. */
+  hessian: Float64Array[];
+} {
   const index = checkVars(vars);
   const w = new Walk(e);
   const n = vars.length;

@@ -609,7 +609,16 @@ function tapeAt(es: readonly Expr[], vars: readonly string[], env: ReadonlyMap<s
  * @example
  * gradReverse(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])); // → { value: 18, gradient: [12, 9] }
  */
-export function gradReverse(e: Expr, vars: readonly string[], env: ReadonlyMap<string, number>): { value: number; gradient: Float64Array } {
+export function gradReverse(
+  e: Expr,
+  vars: readonly string[],
+  env: ReadonlyMap<string, number>,
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+} {
   const [tape, out] = tapeAt([e], vars, env);
   return { value: out[0]!, gradient: Float64Array.from(tape.vjp([1])) };
 }
@@ -641,7 +650,14 @@ export function hessianReverse(
   e: Expr,
   vars: readonly string[],
   env: ReadonlyMap<string, number>,
-): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+  /** ∇²e, by rows. */
+  hessian: Float64Array[];
+} {
   const [tape, out] = tapeAt([e], vars, env);
   const gradient = Float64Array.from(tape.vjp([1]));
   return { value: out[0]!, gradient, hessian: tape.hessian() };

@@ -644,7 +644,19 @@ export class VectorEngine {
    * @param v - The direction, in the order of θ.
    * @param out - Where to write the product (a new array by default).
    */
-  hvp(data: DataSet, theta: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): { value: number; gradient: Float64Array; hvp: Float64Array } {
+  hvp(
+    data: DataSet,
+    theta: ArrayLike<number>,
+    v: ArrayLike<number>,
+    out?: Float64Array,
+  ): {
+    /** Σ_rows log p. */
+    value: number;
+    /** Σ_rows ∇ log p. */
+    gradient: Float64Array;
+    /** Σ_rows ∇² log p · v. */
+    hvp: Float64Array;
+  } {
     const P = this.tape.params.length;
     if (v.length !== P) throw new FisherError('bad-value', `the direction has ${v.length} entries, the model has ${P} parameters`);
     const g = new Float64Array(P);
@@ -656,7 +668,17 @@ export class VectorEngine {
   }
 
   /** Σ_rows ∇² log p, one Hessian-vector product per parameter. */
-  hessian(data: DataSet, theta: ArrayLike<number>): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+  hessian(
+    data: DataSet,
+    theta: ArrayLike<number>,
+  ): {
+    /** Σ_rows log p. */
+    value: number;
+    /** Σ_rows ∇ log p. */
+    gradient: Float64Array;
+    /** Σ_rows ∇² log p, by rows (exactly symmetric). */
+    hessian: Float64Array[];
+  } {
     const P = this.tape.params.length;
     const e = new Float64Array(P);
     const hessian: Float64Array[] = [];

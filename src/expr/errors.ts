@@ -80,6 +80,8 @@ export class FisherError extends Error {
   /** Always `'FisherError'`. */
   override readonly name = 'FisherError';
   /**
+   * An error of a kind, with its message and, for a mistake in a text, where it is.
+   *
    * @param code - What kind of mistake.
    * @param message - One sentence saying what is wrong, in the user's terms.
    * @param span - Where in `source` the mistake is.

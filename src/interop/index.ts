@@ -15,5 +15,6 @@
  * F.evaluate({ k: 2.5, theta: 1.5 }).toString(); // → '[[0.49035775610023485, -0.6666666666666666], [-0.6666666666666666, 1.1111111111111112]]'
  *
  * @packageDocumentation
+ * @module fisherlab/mathjs
  */
 export { toMathjs, fromMathjs, importFisherlab, fisherlabFunctions, type MathjsNodes, type MathjsImport, type ExprArray } from './mathjs';

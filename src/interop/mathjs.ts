@@ -68,7 +68,7 @@ const DEFAULT = defaultMath as unknown as MathjsNodes;
  * real for a negative base as in fisherlab.
  *
  * @param math - The mathjs instance whose node classes to use (default: mathjs's own).
- * @throws {@link FisherError} `bad-value` for a null entry (no closed form), naming it.
+ * @throws `FisherError` (of `fisherlab`) `bad-value` for a null entry (no closed form), naming it.
  * @example
  * import { fisher, parse, parseExpr } from 'fisherlab';
  * import { toMathjs } from 'fisherlab/mathjs';
@@ -369,7 +369,7 @@ function callOf(name: string, args: readonly Expr[], node: AnyNode): Expr {
  * out; mathjs functions fisherlab writes another way are rewritten (`log(x, b)`, `log10`, `tan`,
  * `cbrt`, `square`, `gamma` through `lgamma`, ...).
  *
- * @throws {@link FisherError} naming the node for what fisherlab cannot hold: matrices, assignments,
+ * @throws `FisherError` (of `fisherlab`) naming the node for what fisherlab cannot hold: matrices, assignments,
  *   comparisons, strings, complex numbers, functions without a counterpart (`unknown-function`), a
  *   division by zero.
  * @example

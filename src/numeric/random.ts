@@ -352,6 +352,8 @@ export class Rng {
   private vmS = 0;
 
   /**
+   * A generator for a seed and a stream.
+   *
    * @param seed - the seed, an integer in [-2^31, 2^32) (taken modulo 2^32).
    * @param stream - the stream index, an integer in [-2^31, 2^32): independent streams of one
    *   seed, e.g. one per chunk of a parallel Monte Carlo run.

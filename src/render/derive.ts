@@ -23,7 +23,16 @@ import { jeffreys, type JeffreysResult } from '../stats/jeffreys';
  * @example
  * derive(parse('x ~ Poisson(lam)')).title; // → [{ text: 'Fisher information of one observation of ' }, { math: 'x \sim \mathrm{Poisson}(\mathit{lam})' }]
  */
-export type Rich = ReadonlyArray<{ readonly text: string } | { readonly math: string }>;
+export type Rich = ReadonlyArray<
+  | {
+      /** Plain text. */
+      readonly text: string;
+    }
+  | {
+      /** Inline mathematics, in LaTeX. */
+      readonly math: string;
+    }
+>;
 
 /**
  * One relation of a row: `= rhs`, `\approx rhs` or `\propto rhs`, with an optional note.

@@ -53,11 +53,23 @@ export interface Counterexample {
   /** The engine's closed form for the entry (null where it has none). */
   readonly expectedExpr: string | null;
   /** Both values as exact fractions, where both sides are rational at the point. */
-  readonly exact?: { readonly claimed: string; readonly expected: string };
+  readonly exact?: {
+    /** The claim's value, as n/d. */
+    readonly claimed: string;
+    /** The engine's value, as n/d. */
+    readonly expected: string;
+  };
   /** The engine's error estimate there (where it has no closed form). */
   readonly error?: number;
   /** For a claim up to a constant: the point where the constant was fixed (both sides equal there). */
-  readonly reference?: { readonly at: Record<string, number>; readonly claimed: number; readonly engine: number };
+  readonly reference?: {
+    /** The point. */
+    readonly at: Record<string, number>;
+    /** The claim's value there. */
+    readonly claimed: number;
+    /** The engine's value there. */
+    readonly engine: number;
+  };
   /** Why there is no engine value, when there is none (e.g. regularity fails). */
   readonly reason?: string;
 }
