@@ -40,7 +40,7 @@ export type Estimator = 'negative-hessian' | 'score-outer-product';
  * Options of {@link fisher}.
  *
  * @example
- * fisher(parse('x ~ Gamma(a, b)'), { at: new Map([['a', 2], ['b', 3]]) }).value; // → [[0.6449340668482264, -0.3333333333333333], [-0.3333333333333333, 0.2222222222222222]]
+ * fisher(parse('x ~ Gamma(a, b)'), { at: new Map([['a', 2], ['b', 3]]) }).value; // → [[0.644934066..., -0.333333333...], [-0.333333333..., 0.222222222...]]
  */
 export interface FisherOptions {
   /**
@@ -242,7 +242,7 @@ const RUNG_ORDER = ['constant in the data', 'score identity', 'log-partition', '
  * const t = fisher(parse('x ~ StudentT(nu, mu, sigma)'));
  * t.method; // → 'standardisation (Student-t with its degrees of freedom a parameter)'
  * const mix = fisher(parse('data x in real; param w in (0, 1); logp = log(w*exp(-x^2/2) + (1 - w)*exp(-(x - 1)^2/2)) - log(2*pi)/2'), { at: new Map([['w', 0.3]]), numeric: numericFisher });
- * [mix.matrix, mix.method, mix.value, mix.error]; // → [[[null]], 'numeric (adaptive Gauss–Kronrod quadrature)', [[0.8753327394836987]], [[1.8738851429409444e-11]]]
+ * [mix.matrix, mix.method, mix.value, mix.error]; // → [[[null]], 'numeric (adaptive Gauss–Kronrod quadrature)', [[0.875332739...]], [[1.8...e-11]]]
  * fisher(parse('data x in real; param mu in real; logp = -(x - mu)^2/2')); // → throws FisherError (bad-value): the density is not normalised: exp(logp) integrates to 2.5066283 instead of 1 over the support, at mu = 1.353383039523142 (check the normalising constant and the declared support); the total does not depend on the parameters, so a constant is missing: add `- log(2.506628275)` to logp
  */
 export function fisher(m: Model, options: FisherOptions = {}): FisherResult {

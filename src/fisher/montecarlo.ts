@@ -58,7 +58,7 @@ export interface ChunkSums {
  * One Monte Carlo estimator's matrix and standard errors.
  *
  * @example
- * monteCarloFisher(parse('x ~ Poisson(lam)'), new Map([['lam', 3]]), { n: 10000, seed: 1 }).estimates.hessian; // → { value: [[0.33653333333333524]], stderr: [[0.0019477996030297486]] }
+ * monteCarloFisher(parse('x ~ Poisson(lam)'), new Map([['lam', 3]]), { n: 10000, seed: 1 }).estimates.hessian; // → { value: [[0.3365...]], stderr: [[0.001947...]] }
  */
 export interface Estimate {
   /** The estimated matrix. */
@@ -324,9 +324,9 @@ export function finish(m: Model, plan: McPlan, chunks: readonly ChunkSums[], see
  * const at = new Map([['k', 2], ['lambda', 1]]);
  * const r = monteCarloFisher(m, at, { n: 100000, seed: 7 });
  * r.estimator; // → 'hessian'
- * r.value; // → [[0.4558158610281247, -0.4224570688987611], [-0.4224570688987611, 3.9763867083917424]]
- * r.stderr; // → [[0.0007137820112914186, 0.0006151831734794813], [0.0006151831734794813, 0.01895869926151723]]
- * fisher(m, { at }).value; // → [[0.45592016521321976, -0.42278433509846713], [-0.42278433509846713, 4]]
+ * r.value; // → [[0.4558..., -0.4224...], [-0.4224..., 3.976...]]
+ * r.stderr; // → [[0.0007137..., 0.0006151...], [0.0006151..., 0.01895...]]
+ * fisher(m, { at }).value; // → [[0.4559..., -0.4227...], [-0.4227..., 4]]
  */
 export function monteCarloFisher(m: Model, at: ReadonlyMap<string, number>, options: MonteCarloOptions & { estimator?: McEstimator }): MonteCarloResult {
   if (!(options.n >= 2) || !Number.isFinite(options.n)) throw new FisherError('bad-option', `the number of draws must be at least 2, got ${options.n}`);

@@ -38,8 +38,8 @@ import { holds, irregularParams, regularPart, supportInclusion, type Inequality 
  * A divergence's number at two points, with an estimate of its absolute error.
  *
  * @example
- * klDivergence(parse('x ~ Cauchy(m, s)')).at(new Map([['m', 0], ['s', 1]]), new Map([['m', 1], ['s', 2]])); // → { value: 0.22314355131420976, error: 0, method: 'standardisation (Cauchy)', converged: true }
- * klDivergence(parse('x ~ Logistic(mu, s)')).at(new Map([['mu', 0], ['s', 1]]), new Map([['mu', 1], ['s', 2]])); // → { value: 0.31721760466249194, error: 7.903354734218624e-12, method: 'numeric (adaptive Gauss–Kronrod quadrature)', converged: true }
+ * klDivergence(parse('x ~ Cauchy(m, s)')).at(new Map([['m', 0], ['s', 1]]), new Map([['m', 1], ['s', 2]])); // → { value: 0.223143551..., error: 0, method: 'standardisation (Cauchy)', converged: true }
+ * klDivergence(parse('x ~ Logistic(mu, s)')).at(new Map([['mu', 0], ['s', 1]]), new Map([['mu', 1], ['s', 2]])); // → { value: 0.317217604..., error: 7.9...e-12, method: 'numeric (adaptive Gauss–Kronrod quadrature)', converged: true }
  */
 export interface DivergenceValue {
   /** The divergence; Infinity where it is infinite. */
@@ -59,7 +59,7 @@ export interface DivergenceValue {
  * @example
  * const d = klDivergence(parse('x ~ Exponential(lam)'));
  * [d.expr, d.method]; // → [log(lam_1/lam_2) + lam_2/lam_1 - 1, 'Bregman divergence of the log-partition (E[T] by the score identity)']
- * d.at(new Map([['lam', 1]]), new Map([['lam', 2]])).value; // → 0.3068528194400546
+ * d.at(new Map([['lam', 1]]), new Map([['lam', 2]])).value; // → 0.306852819...
  */
 export interface KLDivergence {
   /** The names of θ1's and θ2's coordinates in `expr`. */
@@ -84,7 +84,7 @@ export interface KLDivergence {
  * Options of {@link kl}.
  *
  * @example
- * kl(parse('x ~ Poisson(lam)'), { from: new Map([['lam', 2]]), to: new Map([['lam', 3]]), reverse: true }).value; // → { value: 0.21639532432449315, error: 0, method: 'Bregman divergence of the log-partition (E[T] by the score identity)', converged: true }
+ * kl(parse('x ~ Poisson(lam)'), { from: new Map([['lam', 2]]), to: new Map([['lam', 3]]), reverse: true }).value; // → { value: 0.216395324..., error: 0, method: 'Bregman divergence of the log-partition (E[T] by the score identity)', converged: true }
  */
 export interface KLOptions {
   /** θ1 by parameter name (with covariates, if the model has any). */
@@ -162,8 +162,8 @@ export function kl(m: Model, options: KLOptions = {}): KLResult {
  * @example
  * const d = klDivergence(parse('x ~ Poisson(lam)'));
  * d.expr; // → lam_2 + lam_1*log(lam_1/lam_2) - lam_1
- * d.at(new Map([['lam', 2]]), new Map([['lam', 3]])).value; // → 0.18906978378367112
- * 2 * Math.log(2 / 3) + 1; // → 0.18906978378367112
+ * d.at(new Map([['lam', 2]]), new Map([['lam', 3]])).value; // → 0.189069783...
+ * 2 * Math.log(2 / 3) + 1; // → 0.189069783...
  */
 export function klDivergence(m: Model): KLDivergence {
   const pair = pointPair(m);

@@ -14,7 +14,7 @@ const limitJSON = (x: number): number | string => (Number.isFinite(x) ? x : x > 
  * {@link FitResult}, numbers null where not finite, limits at infinity as `"inf"`/`"-inf"`.
  *
  * @example
- * JSON.stringify(fitToJSON(fit(parse('x ~ Poisson(lam)'), { x: [2, 4, 3, 5] }))); // → '{"params":["lam"],"rows":4,"estimate":[3.5],"stderr":{"expected":[0.9354143466934854],"observed":[0.9354143466934854]},"interval":{"level":0.95,"basis":"expected","lower":[1.666621569858705],"upper":[5.333378430141295]},"logLikelihood":-6.911770663982839,"iterations":1,"converged":true,"status":"converged","start":[3.5],"algorithm":"Newton","information":{"expected":[[1.1428571428571428]],"expectedMethod":"closed form by the ladder (score identity)","observed":[[1.1428571428571428]]},"warnings":[]}'
+ * JSON.stringify(fitToJSON(fit(parse('x ~ Poisson(lam)'), { x: [2, 4, 3, 5] }))); // → '{"params":["lam"],"rows":4,"estimate":[3.5],"stderr":{"expected":[0.935414346...],"observed":[0.935414346...]},"interval":{"level":0.95,"basis":"expected","lower":[1.66662156...],"upper":[5.33337843...]},"logLikelihood":-6.91177066...,"iterations":1,"converged":true,"status":"converged","start":[3.5],"algorithm":"Newton","information":{"expected":[[1.14285714...]],"expectedMethod":"closed form by the ladder (score identity)","observed":[[1.14285714...]]},"warnings":[]}'
  */
 export interface FitJSON {
   /** The parameters, in order. */
