@@ -20,7 +20,7 @@ import { hessian, modelRanges, score } from '../fisher/derivatives';
 import { fisher, type FisherResult } from '../fisher/fisher';
 import { numericFisher } from '../fisher/numeric';
 import { klDivergence } from '../geometry/kl';
-import { determinantNumeric } from '../stats/crb';
+import { determinantNumeric, inverseNumeric } from '../stats/crb';
 import { jeffreys } from '../stats/jeffreys';
 import { parseClaim, type Claim } from './claim';
 import { decide, describeOutcome, exprEvaluator, scaled, undecidedReason, type Difference, type Evaluator, type Outcome } from './compare';
@@ -273,18 +273,20 @@ function compareProportional(m: Model, claim: Expr, options: VerifyOptions): Ver
   const kernel = j.kernel;
   const claimEv = exprEvaluator(claim);
   const use = kernel !== null ? points : points.slice(0, 5);
-  const cache = new Map<ReadonlyMap<string, number>, number>();
-  const numericKernel = (env: ReadonlyMap<string, number>): number => {
+  const cache = new Map<ReadonlyMap<string, number>, { value: number; error: number }>();
+  const numericKernel = (env: ReadonlyMap<string, number>): { value: number; error: number } => {
     let v = cache.get(env);
     if (v === undefined) {
       const vars = new Map([...env].filter(([k]) => m.symbols.get(k)?.role === 'param' || m.symbols.get(k)?.role === 'given'));
       const f = fisher(m, { at: vars, numeric: numericFisher, checkNormalised: false });
-      v = f.value !== undefined ? Math.sqrt(determinantNumeric(f.value)) : NaN;
+      v = f.value !== undefined ? sqrtDeterminant(f.value, f.error) : { value: NaN, error: Infinity };
       cache.set(env, v);
     }
     return v;
   };
-  const kernelEv: Evaluator = kernel !== null ? exprEvaluator(kernel) : { exact: () => 'not rational', float: numericKernel, error: (env) => 1e-8 * Math.abs(numericKernel(env)), magnitude: (env) => Math.abs(numericKernel(env)), numeric: true };
+  const kernelEv: Evaluator = kernel !== null
+    ? exprEvaluator(kernel)
+    : { exact: () => 'not rational', float: (env) => numericKernel(env).value, error: (env) => numericKernel(env).error, magnitude: (env) => Math.abs(numericKernel(env).value), numeric: true };
   // The reference point: the first where both are finite and non-zero.
   const ref = use.find((p) => {
     const c = claimEv.float(p.float);
@@ -418,4 +420,22 @@ function compareKl(m: Model, claimText: string, options: VerifyOptions): VerifyR
   }
   if (o.equal === undefined) return { kind: 'kl', params: [...params], equal: false, decided: false, method: `undecided: ${undecidedReason(o)}`, counterexample: null };
   return { kind: 'kl', params: [...params], equal: true, decided: true, method: describeOutcome(o, proved, d.expr === null), counterexample: null };
+}
+
+/**
+ * √det F with its error from the entries' errors, to first order: δ det = Σ cof_ij δF_ij with
+ * cof = det·F⁻ᵀ, and δ√det = δ det / (2√det). Entries without an error (closed forms) count as
+ * exact up to rounding (2ε of the entry).
+ */
+function sqrtDeterminant(value: readonly (readonly number[])[], error?: readonly (readonly number[])[]): { value: number; error: number } {
+  const det = determinantNumeric(value);
+  const root = Math.sqrt(det);
+  const inv = inverseNumeric(value);
+  if (!(det > 0) || inv === undefined) return { value: root, error: Infinity };
+  let dDet = 0;
+  value.forEach((row, i) => row.forEach((x, k) => {
+    const e = Math.max(error?.[i]?.[k] ?? 0, 2.220446049250313e-16 * 2 * Math.abs(x));
+    dDet += Math.abs(det * inv[k]![i]!) * e;
+  }));
+  return { value: root, error: dDet / (2 * root) };
 }
