@@ -238,6 +238,17 @@ const bigGcd = (a: bigint, b: bigint): bigint => {
  * content 2, -2*a - 2*b has −2, x/2 - mu/2 has 1/2, x - mu has 1.
  */
 export function sumContent(s: Add): Rational {
+  const hit = contents.get(s);
+  if (hit !== undefined) return hit;
+  const c = computeContent(s);
+  contents.set(s, c);
+  return c;
+}
+
+/** sumContent per interned sum (nodes are immutable, so the content never changes). */
+const contents = new WeakMap<Add, Rational>();
+
+function computeContent(s: Add): Rational {
   let g = 0n;
   let l = 1n;
   let negative = true;
