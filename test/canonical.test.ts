@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/expr/evaluate';
+import { toLatex } from '../src/expr/latex';
 import { printExpr } from '../src/expr/print';
 import { fisher } from '../src/fisher/fisher';
 import { hessian } from '../src/fisher/derivatives';
@@ -69,5 +70,15 @@ describe('orthogonal parameters print as 0', () => {
       ['1', 'k', 'k*z'],
       ['z', 'k*z', 'k*z^2'],
     ], { k: 2.5, a: 0.3, b: -0.4, z: 0.8 });
+  });
+});
+
+describe('a linear argument prints as a textbook writes it', () => {
+  it('the common factor out of the sum, in text and in LaTeX, whichever way it was written', () => {
+    for (const t of ['exp(-2*a - 2*b*z)', 'exp(-2*(a + b*z))', 'exp((-a - b*z)*2)']) {
+      const e = parseExpr(t);
+      expect(printExpr(e)).toBe('exp(-2*(a + b*z))');
+      expect(toLatex(e)).toBe('e^{-2 \\left(a + b z\\right)}');
+    }
   });
 });
