@@ -3,7 +3,7 @@
  * above rounding, is refuted with a counterexample; one within rounding is accepted; in between,
  * the answer is "undecided" with the true reason (never "too few points where both sides are
  * defined" for a model defined everywhere). The claims are the reference cases' published Fisher
- * matrices (../shared/cases, textbook results) scaled by exp(δ), so the counterexample's two values
+ * matrices (test/fixtures/cases.json, textbook results) scaled by exp(δ), so the counterexample's two values
  * must stand in the ratio exp(δ).
  */
 import { describe, expect, it } from 'vitest';
@@ -11,14 +11,14 @@ import { parse, parseExpr } from '../src/lang/parse';
 import { decide, exprEvaluator, undecidedReason, type Undecided } from '../src/verify/compare';
 import { samplePoints } from '../src/verify/points';
 import { verify } from '../src/verify/verify';
-import { cases } from './helpers/cases';
+import { referenceCases, type ClosedCase } from './helpers/fixtures';
 import { runCli } from './helpers/run-cli';
 
 const matrixText = (f: ReadonlyArray<ReadonlyArray<string>>): string => `[${f.map((r) => `[${r.join(', ')}]`).join(', ')}]`;
-const closed = cases.filter((c) => c.fisher !== null && c.fisher.every((r) => r.every((e) => e !== null))) as Array<{ id: string; model: string; fisher: string[][] }>;
+const closed = referenceCases().filter((c): c is ClosedCase => c.closed_form);
 
 /** Every entry that is not identically 0 multiplied by exp(δ). */
-const scaledClaim = (f: string[][], delta: number): string => matrixText(f.map((r) => r.map((e) => (e.trim() === '0' ? '0' : `exp(${delta})*(${e})`))));
+const scaledClaim = (f: ReadonlyArray<ReadonlyArray<string>>, delta: number): string => matrixText(f.map((r) => r.map((e) => (e.trim() === '0' ? '0' : `exp(${delta})*(${e})`))));
 
 describe('verify refutes a claim wrong by a small relative amount', () => {
   it('there are reference cases to scale', () => {

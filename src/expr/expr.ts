@@ -359,11 +359,12 @@ export function pow(b: Expr, e: Expr): Expr {
       // (b^a)^n = b^(a n) and (x y)^n = x^n y^n hold for integer n.
       if (b.kind === 'pow') return pow(b.base, mul(b.exp, e));
       if (b.kind === 'mul') return mul(...b.factors.map((f) => pow(f, e)));
-      // (c S′)^n = c^n S′^n: the content of a sum base goes to the coefficient, (2*a + 2*b)^2 = 4*(a + b)^2.
+      // (c S′)^n = c^n S′^n: the content of a sum base goes to the coefficient, (2*a + 2*b)^2 = 4*(a + b)^2,
+      // while c^n stays within 2^53 (a coefficient that doubles, and so mathjs, still hold exactly).
       if (b.kind === 'add') {
         const c = sumContent(b);
-        const bits = Math.max(c.n.toString(2).length, c.d.toString(2).length);
-        if (!qeq(c, ONE_Q) && Math.abs(Number(q.n)) * bits <= MAX_EXACT_POWER_BITS) return mul(num(qpowInt(c, q.n)), pow(scaleSum(b, c), e));
+        const bits = Math.max(c.n < 0n ? (-c.n).toString(2).length : c.n.toString(2).length, c.d.toString(2).length);
+        if (!qeq(c, ONE_Q) && Math.abs(Number(q.n)) * bits <= 53) return mul(num(qpowInt(c, q.n)), pow(scaleSum(b, c), e));
       }
     }
   }
