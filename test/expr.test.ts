@@ -9,7 +9,7 @@ import type { Algebra } from '../src/expr/algebra';
 import { diff, symbolic } from '../src/expr/diff';
 import { FisherError } from '../src/expr/errors';
 import { evaluate, numeric } from '../src/expr/evaluate';
-import { call, children, num, subexpressions, sym, symbols, type Expr } from '../src/expr/expr';
+import { add, call, children, mul, num, pow, subexpressions, sym, symbols, type Expr } from '../src/expr/expr';
 import { FUNCTIONS, type FunctionDef } from '../src/expr/functions';
 import { POSITIVE, REAL, UNIT_OPEN, type Interval } from '../src/expr/interval';
 import { printExpr } from '../src/expr/print';
@@ -73,7 +73,9 @@ describe('printer and parser', () => {
   });
 
   it.each([
-    ['x^(-a - b)', 'x^(-a - b)'],
+    // x^(-a - b) and x^(-(a + b)) are one node (the exponent's linear form is canonical), so the
+    // fraction reads back to it.
+    ['x^(-a - b)', '1/x^(a + b)'],
     ['1/x^(a + b)', '1/x^(a + b)'],
     ['-(x - mu)^2/(2*sigma^2)', '-(x - mu)^2/(2*sigma^2)'],
     ['2*x/4', 'x/2'],
@@ -81,6 +83,17 @@ describe('printer and parser', () => {
     ['(-8)^(1/3)', '(-8)^(1/3)'],
     ['(1/2)^x', '(1/2)^x'],
     ['2^(-x)', '1/2^x'],
+    // Linear arguments print with their common rational factored out when the rest has unit
+    // coefficients, however they were written.
+    ['exp(-2*a - 2*b*z)', 'exp(-2*(a + b*z))'],
+    ['exp(-2*(a + b*z))', 'exp(-2*(a + b*z))'],
+    ['exp(x/2 + y/2)', 'exp((x + y)/2)'],
+    ['exp(4*a + 6*b)', 'exp(4*a + 6*b)'],
+    ['exp(-a - b)', 'exp(-a - b)'],
+    ['sqrt(2*a + 2*b)', 'sqrt(2*(a + b))'],
+    ['x^(2*a + 2*b)', 'x^(2*(a + b))'],
+    ['y*(2*a + 2*b)', '2*y*(a + b)'],
+    ['(2*a + 2*b)^2', '4*(a + b)^2'],
   ])('prints %s as %s and reads it back', (input, printed) => {
     const e = parseExpr(input);
     expect(printExpr(e)).toBe(printed);
@@ -221,12 +234,49 @@ describe('constructor algebra', () => {
     'log(1) => 0',
     'abs(-3) => 3',
     'lgamma(1) => 0',
+    // One node for a linear argument however it is written (a rational distributed over a sum).
+    'exp(-2*(a + b*z)) - exp(-2*a - 2*b*z) => 0',
+    'log(2*(a + b)) - log(2*a + 2*b) => 0',
+    'lgamma(3*(x - 1)) - lgamma(3*x - 3) => 0',
+    'x^(2*(a + b)) - x^(2*a + 2*b) => 0',
+    'sqrt(2*a + 2*b) - sqrt(2*(a + b)) => 0',
+    'y*(2*a + 2*b) - 2*y*(a + b) => 0',
+    '(2*a + 2*b)^2 => 4*(a + b)^2',
+    '(-a - b)^3 => -(a + b)^3',
+    '1/(2*a + 2*b) - 1/(2*(a + b)) => 0',
   ])('%s', (line) => {
     const [input, expected] = line.split(' => ') as [string, string];
     const got = parseExpr(input);
     const want = parseExpr(expected);
     expect(printExpr(got)).toBe(printExpr(want));
     expect(got).toBe(want);
+  });
+
+  it('a rational times a sum is one node with the distributed sum in every operand position', () => {
+    // For random u, v and a rational c: c*(u + v) and c*u + c*v give the same node as a function's
+    // argument, an exponent and the base of a root; as a factor of a product and the base of an
+    // integer power for c > 0 (the sign of a sum with terms of both signs there, y*(a - b) against
+    // -y*(b - a) or (a - b)^2 against (b - a)^2, is not made canonical).
+    const positions: Array<(a: Expr) => Expr> = [
+      (a) => call('exp', [a]),
+      (a) => call('log', [a]),
+      (a) => call('lgamma', [a]),
+      (a) => pow(sym('x'), a),
+      (a) => pow(a, num(1, 2)),
+    ];
+    const integerPowers: Array<(a: Expr) => Expr> = [(a) => mul(sym('y'), a), (a) => pow(a, num(-2)), (a) => pow(a, num(3))];
+    fc.assert(
+      fc.property(exprArb({ maxDepth: 2 }), exprArb({ maxDepth: 2 }), fc.integer({ min: -9, max: 9 }).filter((n) => n !== 0), fc.integer({ min: 1, max: 6 }), (u, v, n, d) => {
+        const c = num(n, d);
+        const factored = mul(c, add(u, v));
+        const distributed = add(mul(c, u), mul(c, v));
+        for (const f of [...positions, ...(n > 0 ? integerPowers : [])]) {
+          if (f(factored) !== f(distributed)) throw new Error(`${printExpr(f(factored))} ≠ ${printExpr(f(distributed))}`);
+        }
+      }),
+      { numRuns: 300, seed: SEED },
+    );
+    expect(call('exp', [parseExpr('-2*(a + b*z)')])).toBe(call('exp', [parseExpr('-2*a - 2*b*z')]));
   });
 
   it('interns: equal expressions are the same object', () => {

@@ -4,6 +4,11 @@
  * Every node is created by `num`, `sym`, `add`, `mul`, `pow` or `call`; these flatten, fold
  * constants, collect like terms and powers, sort operands into a canonical order and intern the
  * result, so that two equal expressions are the same object (`a === b`) and can key a `Map`.
+ * A linear form has one node wherever `add` does not absorb it: a function's argument, an exponent
+ * and a root's base hold the distributed sum (exp(−2*(a + b)) is exp(−2*a − 2*b)), and a sum that is
+ * a factor of a product or the base of an integer power gives its rational content to the
+ * coefficient (y*(2*a + 2*b) is 2*y*(a + b)). The sign of a sum with terms of both signs is not
+ * normalised there: y*(a − b) and −y*(b − a) are two nodes (`simplify` identifies them).
  * Roles of symbols (data, parameter, constant) live in the Model, never in the tree.
  */
 import {
@@ -12,6 +17,7 @@ import {
   bigRoot,
   qadd,
   qcmp,
+  qdiv,
   qeq,
   qisInt,
   qmul,
@@ -51,7 +57,7 @@ const PROTOTYPE: object = Object.freeze(ExprMethods.prototype);
 // The printer builds nodes (a negated term, a denominator) with the constructors below, which are
 // handed to it here rather than imported by it: this module imports the printer, and a module that
 // makes nodes is loaded before any node exists, so the printer always has them.
-useBuilders({ add, mul, num, pow });
+useBuilders({ add, mul, num, pow, sumContent, scaleSum });
 
 // ---------------------------------------------------------------------------------------------
 // Interning. Nodes are held weakly so that a long-lived process (a browser page) does not leak.
@@ -259,6 +265,62 @@ export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
  */
 export const neg = (a: Expr): Expr => mul(MINUS_ONE, a);
 
+const bigGcd = (a: bigint, b: bigint): bigint => {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+};
+
+/**
+ * The rational content of a sum: the c with sum = c·S′ where S′'s coefficients are whole numbers
+ * without a common factor; c is negative exactly when every coefficient is. 2*a + 2*b*z has
+ * content 2, -2*a - 2*b has −2, x/2 - mu/2 has 1/2, x - mu has 1.
+ */
+export function sumContent(s: Add): Rational {
+  const hit = contents.get(s);
+  if (hit !== undefined) return hit;
+  const c = computeContent(s);
+  contents.set(s, c);
+  return c;
+}
+
+/** sumContent per interned sum (nodes are immutable, so the content never changes). */
+const contents = new WeakMap<Add, Rational>();
+
+function computeContent(s: Add): Rational {
+  let g = 0n;
+  let l = 1n;
+  let negative = true;
+  for (const t of s.terms) {
+    const [c] = splitCoefficient(t);
+    g = bigGcd(g, c.n);
+    l = (l / bigGcd(l, c.d)) * c.d;
+    if (c.n > 0n) negative = false;
+  }
+  return rat(negative ? -g : g, l);
+}
+
+/** The sum divided by a rational: each coefficient divided (the primitive part S′ for c = sumContent(S)). */
+export function scaleSum(s: Add, c: Rational): Expr {
+  return add(...s.terms.map((t) => {
+    const [k, core] = splitCoefficient(t);
+    return scaleTerm(qdiv(k, c), core);
+  }));
+}
+
+/**
+ * The canonical form of an operand that `add` does not absorb (a function's argument, an
+ * exponent, the base of a non-integer power): a rational times a sum is distributed,
+ * −2*(a + b*z) → −2*a − 2*b*z, so that exp(−2*(a + b*z)) and exp(−2*a − 2*b*z) are one node.
+ * The printers factor the content back out for display (`factorContent` in print.ts).
+ */
+export function linearForm(e: Expr): Expr {
+  if (e.kind !== 'mul' || e.factors.length !== 2 || e.factors[0]!.kind !== 'num' || e.factors[1]!.kind !== 'add') return e;
+  const c = (e.factors[0] as Num).value;
+  return add(...(e.factors[1] as Add).terms.map((t) => mul(num(c), t)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Products.
 
@@ -271,9 +333,12 @@ export const neg = (a: Expr): Expr => mul(MINUS_ONE, a);
  * mul(sym('x'), pow(sym('x'), num(-1))); // → 1
  */
 export function mul(...xs: Expr[]): Expr {
+  // A lone operand is already canonical (a sum stays a sum: mul(2*a + 2*b) is not 2*(a + b)).
+  const nonUnit = xs.filter((x) => x !== ONE);
+  if (nonUnit.length === 1) return nonUnit[0]!;
   let coef = ONE_Q;
   const exps = new Map<Expr, Expr[]>();
-  const pending = [...xs];
+  const pending = [...nonUnit];
   let guard = 0;
   while (pending.length > 0) {
     if (++guard > 100_000) throw new RangeError('product too large');
@@ -282,7 +347,13 @@ export function mul(...xs: Expr[]): Expr {
       coef = qmul(coef, x.value);
       if (coef.n === 0n) return ZERO;
     } else if (x.kind === 'mul') pending.push(...x.factors);
-    else {
+    else if (x.kind === 'add' && !qeq(sumContent(x), ONE_Q)) {
+      // A sum factor with a rational content gives it to the coefficient: y*(2*a + 2*b) is
+      // 2*y*(a + b), one node whichever way it was written.
+      const c = sumContent(x);
+      coef = qmul(coef, c);
+      pending.push(scaleSum(x, c));
+    } else {
       const base = x.kind === 'pow' ? x.base : x;
       const e = x.kind === 'pow' ? x.exp : ONE;
       const list = exps.get(base);
@@ -337,6 +408,8 @@ const MAX_EXACT_POWER_BITS = 4096;
  * pow(pow(sym('x'), num(2)), num(1, 2)); // → sqrt(x^2)
  */
 export function pow(b: Expr, e: Expr): Expr {
+  e = linearForm(e);
+  if (!(e.kind === 'num' && qisInt(e.value))) b = linearForm(b);
   if (e.kind === 'num') {
     const q = e.value;
     if (q.n === 0n) return ONE;
@@ -349,6 +422,13 @@ export function pow(b: Expr, e: Expr): Expr {
       // (b^a)^n = b^(a n) and (x y)^n = x^n y^n hold for integer n.
       if (b.kind === 'pow') return pow(b.base, mul(b.exp, e));
       if (b.kind === 'mul') return mul(...b.factors.map((f) => pow(f, e)));
+      // (c S′)^n = c^n S′^n: the content of a sum base goes to the coefficient, (2*a + 2*b)^2 = 4*(a + b)^2,
+      // while c^n stays within 2^53 (a coefficient that doubles, and so mathjs, still hold exactly).
+      if (b.kind === 'add') {
+        const c = sumContent(b);
+        const bits = Math.max(c.n < 0n ? (-c.n).toString(2).length : c.n.toString(2).length, c.d.toString(2).length);
+        if (!qeq(c, ONE_Q) && Math.abs(Number(q.n)) * bits <= 53) return mul(num(qpowInt(c, q.n)), pow(scaleSum(b, c), e));
+      }
     }
   }
   if (b === ONE) return ONE;
@@ -396,16 +476,19 @@ export function registerFold(fn: string, fold: Fold): void {
 
 /**
  * The canonical call fn(args) of a function of the table ({@link FUNCTIONS}); the table's folds
- * apply first (log(1) = 0, exp(log a) = a, digamma(1) = −γ, sqrt(a) = a^(1/2)). The name and the
- * number of arguments are not checked here (the parser checks them): evaluating or differentiating
- * a call of an unknown function throws.
+ * apply (log(1) = 0, exp(log a) = a, digamma(1) = −γ, sqrt(a) = a^(1/2)) after each argument is put
+ * in linear form (a rational times a sum distributed: −2*(a + b*z) is −2*a − 2*b*z). The name and
+ * the number of arguments are not checked here (the parser checks them): evaluating or
+ * differentiating a call of an unknown function throws.
  *
  * @example
  * call('lgamma', [add(sym('a'), num(1))]); // → lgamma(a + 1)
  * call('log', [num(1)]); // → 0
  * call('exp', [call('log', [sym('a')])]); // → a
+ * call('exp', [mul(num(-2), add(sym('a'), sym('b')))]) === parseExpr('exp(-2*a - 2*b)'); // → true
  */
-export function call(fn: string, args: readonly Expr[]): Expr {
+export function call(fn: string, argsIn: readonly Expr[]): Expr {
+  const args = argsIn.map(linearForm);
   const fold = folds.get(fn);
   if (fold !== undefined) {
     const r = fold(args);

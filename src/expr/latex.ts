@@ -4,7 +4,7 @@
  */
 import type { Expr } from './expr';
 import { FUNCTIONS } from './functions';
-import { Prec, asFraction, displayTerms, negateTerm, negativeExponent } from './print';
+import { Prec, displayFraction, displayTerms, factorContent, negateTerm, negativeExponent } from './print';
 
 const GREEK = new Set([
   'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa',
@@ -77,10 +77,10 @@ function fmt(e: Expr): Printed {
       return { s: latexName(e.name), prec: Prec.Atom };
     case 'call': {
       const def = FUNCTIONS.get(e.fn);
-      const args = e.args.map((a) => fmt(a).s);
+      const args = e.args.map((a) => fmt(factorContent(a)).s);
       if (def === undefined) return { s: `\\operatorname{${e.fn}}\\left(${args.join(', ')}\\right)`, prec: Prec.Atom };
       const w = (i: number, bareAtom = false): string => {
-        const a = e.args[i]!;
+        const a = factorContent(e.args[i]!);
         const p = fmt(a);
         if (bareAtom && (a.kind === 'sym' || (a.kind === 'num' && a.value.d === 1n && a.value.n >= 0n))) return p.s;
         return p.s.includes('\\frac') ? paren(p.s) : `(${p.s})`;
@@ -102,10 +102,10 @@ function fmt(e: Expr): Printed {
 }
 
 function fmtPower(base: Expr, exp: Expr): Printed {
-  if (exp.kind === 'num' && exp.value.d === 2n && exp.value.n === 1n) return { s: `\\sqrt{${fmt(base).s}}`, prec: Prec.Atom };
-  const bp = fmt(base);
+  if (exp.kind === 'num' && exp.value.d === 2n && exp.value.n === 1n) return { s: `\\sqrt{${fmt(factorContent(base)).s}}`, prec: Prec.Atom };
+  const bp = fmt(exp.kind === 'num' && exp.value.d === 1n ? base : factorContent(base));
   const b = base.kind === 'call' || bp.prec < Prec.Atom || bp.s.startsWith('\\frac') ? paren(bp.s) : bp.s;
-  const es = exp.kind === 'num' && exp.value.d !== 1n ? `${exp.value.n}/${exp.value.d}` : fmt(exp).s;
+  const es = exp.kind === 'num' && exp.value.d !== 1n ? `${exp.value.n}/${exp.value.d}` : fmt(factorContent(exp)).s;
   return { s: `${b}^{${es}}`, prec: Prec.Pow };
 }
 
@@ -123,7 +123,7 @@ function juxtapose(parts: readonly string[]): string {
 
 function fmtProduct(e: Expr): Printed {
   if (e.kind === 'pow' && !negativeExponent(e.exp)) return fmtPower(e.base, e.exp);
-  const fr = asFraction(e);
+  const fr = displayFraction(e);
   const numParts: string[] = [];
   if (fr.numCoef !== 1n || fr.num.length === 0) numParts.push(`${fr.numCoef}`);
   for (const f of fr.num) numParts.push(fmtFactor(f));

@@ -3,7 +3,7 @@
  * Products with negative powers print as fractions, sums put positive terms first, and
  * x^(1/2) prints as sqrt(x): `1/sigma^2 - 3*(x - mu)^2/sigma^4`.
  */
-import type { Expr, Num } from './node';
+import type { Add, Expr, Num } from './node';
 import { qabs, qneg, qsign, rat, type Rational } from './rational';
 
 /** The smart constructors the printer builds with. */
@@ -12,12 +12,15 @@ export interface Builders {
   readonly mul: (...xs: Expr[]) => Expr;
   readonly num: (value: Rational | number | bigint) => Num;
   readonly pow: (b: Expr, e: Expr) => Expr;
+  /** A sum's rational content and the sum divided by a rational (the canonical linear forms). */
+  readonly sumContent: (s: Add) => Rational;
+  readonly scaleSum: (s: Add, c: Rational) => Expr;
 }
 
 const unset = (): never => {
   throw new Error('internal: the printer was used before expr.ts handed it the constructors');
 };
-const build: { -readonly [K in keyof Builders]: Builders[K] } = { add: unset, mul: unset, num: unset, pow: unset };
+const build: { -readonly [K in keyof Builders]: Builders[K] } = { add: unset, mul: unset, num: unset, pow: unset, sumContent: unset, scaleSum: unset };
 
 /**
  * Called once by expr.ts as it loads. expr.ts imports this module (every node prints through it),
@@ -59,7 +62,8 @@ export function negated(e: Expr): Expr {
 /**
  * Split a product (or a single factor) into sign, numerator and denominator.
  * With `roundTrip`, a power moves to the denominator only when the parser rebuilds the same node
- * from it: x^(-a - b) stays a power, since 1/x^(a + b) reads back as x^(-(a + b)), another node.
+ * from it (x^(-a - b) prints as 1/x^(a + b), which reads back to it: exponents are stored in
+ * their distributed linear form).
  */
 export function asFraction(e: Expr, roundTrip = false): Fraction {
   let coef: Rational = rat(1);
@@ -138,6 +142,26 @@ export function negateTerm(t: Expr): Expr {
   return build.mul(build.num(-1), t);
 }
 
+/**
+ * A sum in an operand position (a function's argument, an exponent, the base of a root) as a
+ * textbook prints it: a common rational factored out when what remains is a sum of terms with
+ * coefficients ±1, −2*a − 2*b*z as −2*(a + b*z) and x/2 + y/2 as (x + y)/2 (but 4*a + 6*b and
+ * sqrt(u) - a/2 - b/2 stay as they are). The canonical form stores the distributed sum
+ * (`linearForm` in expr.ts), so both read back to the same node. A content of ±1 stays in the
+ * sum (−a − b, not −(a + b)).
+ */
+export function factorContent(e: Expr): Expr {
+  if (e.kind !== 'add') return e;
+  const c = build.sumContent(e);
+  if (c.d === 1n && (c.n === 1n || c.n === -1n)) return e;
+  const s = build.scaleSum(e, c);
+  const unit = (t: Expr): boolean => {
+    const k = t.kind === 'num' ? t.value : t.kind === 'mul' && t.factors[0]!.kind === 'num' ? (t.factors[0] as Num).value : undefined;
+    return k === undefined || (k.d === 1n && (k.n === 1n || k.n === -1n));
+  };
+  return s.kind === 'add' && s.terms.every(unit) ? build.mul(build.num(c), s) : e;
+}
+
 interface Printed {
   readonly s: string;
   readonly prec: Prec;
@@ -168,7 +192,7 @@ function fmt(e: Expr): Printed {
     case 'sym':
       return { s: e.name, prec: Prec.Atom };
     case 'call':
-      return { s: `${e.fn}(${e.args.map((a) => fmt(a).s).join(', ')})`, prec: Prec.Atom };
+      return { s: `${e.fn}(${e.args.map((a) => fmt(factorContent(a)).s).join(', ')})`, prec: Prec.Atom };
     case 'add': {
       let s = '';
       for (const { term, negative } of displayTerms(e.terms)) {
@@ -185,9 +209,9 @@ function fmt(e: Expr): Printed {
 }
 
 function fmtPower(base: Expr, exp: Expr): Printed {
-  if (exp.kind === 'num' && exp.value.n === 1n && exp.value.d === 2n) return { s: `sqrt(${fmt(base).s})`, prec: Prec.Atom };
-  const b = wrap(fmt(base), Prec.Atom);
-  const ep = fmt(exp);
+  if (exp.kind === 'num' && exp.value.n === 1n && exp.value.d === 2n) return { s: `sqrt(${fmt(factorContent(base)).s})`, prec: Prec.Atom };
+  const b = wrap(fmt(exp.kind === 'num' && exp.value.d === 1n ? base : factorContent(base)), Prec.Atom);
+  const ep = fmt(factorContent(exp));
   const es = ep.prec === Prec.Atom && !(exp.kind === 'num' && exp.value.n < 0n) ? ep.s : `(${ep.s})`;
   return { s: `${b}^${es}`, prec: Prec.Pow };
 }
@@ -197,9 +221,33 @@ function fmtFactor(f: Expr): string {
   return wrap(fmt(f), Prec.Pow);
 }
 
+/**
+ * The fraction of a product as printed: the coefficient multiplied into the one sum among the
+ * numerator's factors when that prints shorter. The canonical form keeps the rational content of
+ * a sum factor in the coefficient (y*(2*a + 2*b) is 2*y*(a + b)); a textbook writes
+ * (pi^2/6 + (1 - euler_gamma)^2)/k^2 rather than (pi^2 + 6*(1 - euler_gamma)^2)/(6*k^2). Both read
+ * back to the same node.
+ */
+export function displayFraction(e: Expr, roundTrip = false): Fraction {
+  const fr = asFraction(e, roundTrip);
+  if (fr.numCoef === 1n && fr.denCoef === 1n) return fr;
+  const sums = fr.num.filter((f) => f.kind === 'add');
+  // With no other factor, c*(a + b) is a node of its own (a product), not the sum c*a + c*b.
+  if (sums.length !== 1 || fr.num.length + fr.den.length < 2) return fr;
+  const s = sums[0] as Extract<Expr, { kind: 'add' }>;
+  const c = build.num(rat(fr.numCoef, fr.denCoef));
+  const scaled = build.add(...s.terms.map((t) => build.mul(c, t)));
+  const alt: Fraction = { ...fr, numCoef: 1n, denCoef: 1n, num: fr.num.map((f) => (f === s ? scaled : f)) };
+  return fractionText(alt).length < fractionText(fr).length ? alt : fr;
+}
+
 function fmtProduct(e: Expr): Printed {
   if (e.kind === 'pow' && !negativeExponent(e.exp)) return fmtPower(e.base, e.exp);
-  const fr = asFraction(e, true);
+  const fr = displayFraction(e, true);
+  return { s: fractionText(fr), prec: fr.negative ? Prec.Neg : Prec.Mul };
+}
+
+function fractionText(fr: Fraction): string {
   const numParts: string[] = [];
   if (fr.numCoef !== 1n || fr.num.length === 0) numParts.push(`${fr.numCoef}`);
   for (const f of fr.num) numParts.push(fmtFactor(f));
@@ -208,8 +256,7 @@ function fmtProduct(e: Expr): Printed {
   for (const f of fr.den) denParts.push(fmtFactor(f));
   let s = numParts.join('*');
   if (denParts.length > 0) s = `${s}/${denParts.length > 1 ? `(${denParts.join('*')})` : denParts[0]!}`;
-  if (fr.negative) s = `-${s}`;
-  return { s, prec: fr.negative ? Prec.Neg : Prec.Mul };
+  return fr.negative ? `-${s}` : s;
 }
 
 /**

@@ -119,7 +119,7 @@ export interface DistanceResult {
  * r.value; // → 0.980258143...
  * // √2 acosh(5/4):
  * Math.SQRT2 * Math.acosh(5 / 4); // → 0.980258143...
- * fisherRaoDistance(parse('x ~ Bernoulli(p)')).expr; // → abs(2*atan(sqrt(p_2)/sqrt(1 - p_2)) - 2*atan(sqrt(p_1)/sqrt(1 - p_1)))
+ * fisherRaoDistance(parse('x ~ Bernoulli(p)')).expr; // → abs(2*(atan(sqrt(p_2)/sqrt(1 - p_2)) - atan(sqrt(p_1)/sqrt(1 - p_1))))
  */
 export function fisherRaoDistance(m: Model, options: DistanceOptions = {}): DistanceResult {
   const irregular = irregularParams(m);
@@ -264,18 +264,25 @@ function lineIntegral(m: Model, F: FisherResult, env: Map<string, number>, a: nu
   const p = m.params[0]!.name;
   const e = new Map(env);
   const entry = F.matrix[0]![0] ?? null;
+  // √F at t; for a numeric F, the largest error of √F at a node, δ√F = δF/(2√F), bounds what
+  // those errors add to the integral: |b − a|·max δ√F.
+  let worst = 0;
   const f = entry !== null
     ? (t: number): number => {
         e.set(p, t);
-        return evaluate(entry, e);
+        return Math.sqrt(evaluate(entry, e));
       }
     : (t: number): number => {
         e.set(p, t);
-        return numericFisher(m, F.targets, e).value[0]![0]!;
+        const nf = numericFisher(m, F.targets, e);
+        const root = Math.sqrt(nf.value[0]![0]!);
+        worst = Math.max(worst, nf.error[0]![0]! / (2 * root));
+        return root;
       };
-  const r = integrate((t) => Math.sqrt(f(t)), Math.min(a, b), Math.max(a, b), { relTol: entry !== null ? 1e-10 : 1e-7 });
-  if (!r.converged || !Number.isFinite(r.value)) throw new FisherError('bad-value', `the integral of √F between the points did not converge (error estimate ${r.error.toExponential(2)})`);
-  return { value: r.value, error: r.error, valueMethod: `adaptive quadrature of √F dθ${entry === null ? ' (F numeric at each node)' : ''}` };
+  const r = integrate(f, Math.min(a, b), Math.max(a, b), { relTol: entry !== null ? 1e-10 : 1e-7 });
+  const error = r.error + Math.abs(b - a) * worst;
+  if (!r.converged || !Number.isFinite(r.value)) throw new FisherError('bad-value', `the integral of √F between the points did not converge (error estimate ${error.toExponential(2)})`);
+  return { value: r.value, error, valueMethod: `adaptive quadrature of √F dθ${entry === null ? ' (F numeric at each node)' : ''}` };
 }
 
 /** The metric must be positive definite where the geodesic starts (identifiable parameters). */

@@ -81,7 +81,7 @@ export interface DivergenceInfo {
  *
  * @example
  * const d = divergence(parse('x ~ Normal(mu, sigma)'), { name: 'chi2' });
- * [d.info.label, d.expr, d.finiteWhen]; // → ['χ²', sigma_2*exp(mu_2^2/(2*sigma_2^2) - log(-(1/sigma_2^2 - 2/sigma_1^2))/2 - mu_1^2/sigma_1^2 - (2*mu_1/sigma_1^2 - mu_2/sigma_2^2)^2/(2*(1/sigma_2^2 - 2/sigma_1^2)))/sigma_1^2 - 1, []]
+ * [d.info.label, d.expr, d.finiteWhen]; // → ['χ²', sigma_2*exp((sigma_2^2*log(2/sigma_1^2 - 1/sigma_2^2) - sigma_1^2*log(2/sigma_1^2 - 1/sigma_2^2)/2 - (mu_1 - mu_2)^2)/(sigma_1^2 - 2*sigma_2^2))/sigma_1^2 - 1, []]
  */
 export interface Divergence extends KLDivergence {
   /** Which divergence. */

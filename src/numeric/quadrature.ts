@@ -45,7 +45,10 @@
  * the default scale 1). Give such features as `breakpoints` (and `scale` for tails). A
  * function of x computed in doubles cannot resolve a singularity at x = c ≠ 0 closer than
  * ulp(c): ∫_0^1 (1 − x)^(−0.9) dx is reported as not converged, with an honest error, for
- * that reason.
+ * that reason. Closer still to non-integrable, the error itself is not a bound: two thirds of
+ * ∫_0^1 (1 − x)^(−0.99) dx = 100 lie within 1e-16 of x = 1, where no double can go, and the
+ * result (about 31, not converged) reports an error of about 33 (test/quadrature-coverage.test.ts
+ * records the case).
  *
  * References: R. Piessens, E. de Doncker-Kapenga, C. Überhuber, D. Kahaner, QUADPACK (Springer,
  * 1983), routines QK21 (nodes, weights, error formula) and QAG (adaptive strategy);

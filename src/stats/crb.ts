@@ -21,6 +21,7 @@ import { parseExpr } from '../lang/parse';
 import { constantValues, modelRanges } from '../fisher/derivatives';
 import { fisher, type FisherOptions, type FisherResult } from '../fisher/fisher';
 import { parameterPoints, vanishesAt } from '../fisher/points';
+import { nullSpace, symmetricEigen } from './linalg';
 
 // ---------------------------------------------------------------------------------------------
 // Symbolic matrices.
@@ -370,13 +371,18 @@ export function crb(m: Model, options: CrbOptions = {}): CrbResult {
   const params = f.params;
   const target = options.target === undefined ? undefined : targetExpr(m, options.target);
   const points = parameterPoints(m, 4, 777);
-  const isZero = (e: Expr): boolean => e === ZERO || vanishesAt(e, points);
+  // The point a singular matrix is shown at: the user's, else the first random one.
+  const shown = at !== undefined ? new Map([...points[0]!, ...constantValues(m), ...at]) : points[0]!;
 
   let inv: Expr[][] | null = null;
   if (f.closedForm) {
     const closed = f.matrix as Expr[][];
+    const numericAt = (p: ReadonlyMap<string, number>): number[][] => closed.map((row) => row.map((e) => evaluate(e, p)));
+    // Singular everywhere: a null direction at every random point (numerically, relative to ‖F‖),
+    // or a determinant that simplifies to 0 or vanishes at the points.
+    const isZero = (e: Expr): boolean => e === ZERO || vanishesAt(e, points) || points.every((p) => nullSpace(numericAt(p)).length > 0);
     const r = inverse(closed, { ranges, isZero });
-    if (r === undefined) throw singular(m, closed, points[0]!);
+    if (r === undefined) throw singularAt(m, numericAt(shown), shown, true);
     inv = r;
   }
   const scale = (e: Expr): Expr => finalise(n === 1 ? e : div(e, num(n)), ranges);
@@ -385,7 +391,7 @@ export function crb(m: Model, options: CrbOptions = {}): CrbResult {
   let value: number[][] | undefined;
   if (at !== undefined && f.value !== undefined) {
     const vi = inverseNumeric(f.value);
-    if (vi === undefined) throw singularAt(params, f.value, at);
+    if (vi === undefined) throw singularAt(m, f.value, shown);
     value = vi.map((row) => row.map((x) => x / n));
   }
 
@@ -417,33 +423,29 @@ function targetExpr(m: Model, t: string | Expr): Expr {
   return e;
 }
 
-function singular(m: Model, f: Expr[][], point: ReadonlyMap<string, number>): FisherError {
-  const v = f.map((row) => row.map((e) => evaluate(e, point)));
-  return singularAt(m.params.map((p) => p.name), v, point, ' (its determinant vanishes identically)');
-}
-
-/** A singular Fisher matrix: name a direction of the parameters that one observation cannot see. */
-function singularAt(params: readonly string[], v: readonly (readonly number[])[], at: ReadonlyMap<string, number>, why = ''): FisherError {
-  const dir = nullVector(v);
-  const show = [...at].filter(([k]) => params.includes(k)).map(([k, x]) => `${k} = ${Number(x.toPrecision(6))}`).join(', ');
-  const where = dir === undefined ? '' : `: at ${show}, F·v = 0 for v = (${dir.map((x) => Number(x.toFixed(4))).join(', ')}) in (${params.join(', ')}), a direction the data carry no information about`;
-  return new FisherError('bad-value', `the Fisher matrix is singular${why}, so no unbiased estimator of (${params.join(', ')}) has a finite Cramér–Rao bound; the parameters are not identifiable from one observation${where}`);
-}
-
-/** A unit vector v with A v ≈ 0 (the smallest eigenvector by inverse iteration on A + εI). */
-function nullVector(a: readonly (readonly number[])[]): number[] | undefined {
-  const n = a.length;
-  const scale = Math.max(...a.flat().map(Math.abs), 1e-300);
-  const shifted = a.map((r, i) => r.map((x, j) => x + (i === j ? 1e-9 * scale : 0)));
-  const inv = inverseNumeric(shifted);
-  if (inv === undefined) return undefined;
-  let v = new Array<number>(n).fill(1);
-  for (let it = 0; it < 50; it++) {
-    const w = inv.map((r) => r.reduce((s, x, j) => s + x * v[j]!, 0));
-    const norm = Math.hypot(...w);
-    if (!(norm > 0)) return undefined;
-    v = w.map((x) => x / norm);
+/**
+ * A singular Fisher matrix: name the directions of the parameters that one observation cannot
+ * see, at the point `at` (parameters and covariates): a basis of F's null space,
+ * each vector checked to satisfy ‖F v‖ ≤ 1e-9 ‖F‖ before it is printed.
+ */
+function singularAt(m: Model, v: readonly (readonly number[])[], at: ReadonlyMap<string, number>, identically = false): FisherError {
+  const params = m.params.map((p) => p.name);
+  const shownNames = [...params, ...m.givens.map((g) => g.name)];
+  const show = shownNames.filter((k) => at.has(k)).map((k) => `${k} = ${Number(at.get(k)!.toPrecision(6))}`).join(', ');
+  const basis = nullSpace(v);
+  const vec = (d: readonly number[]): string => `(${d.map((x) => Number(x.toFixed(4))).join(', ')})`;
+  const names = `(${params.join(', ')})`;
+  let what: string;
+  if (basis.length === 0) {
+    const { values } = symmetricEigen(v);
+    const norm = Math.max(...values.map(Math.abs));
+    what = `its smallest eigenvalue is ${Number(values[0]!.toPrecision(3))} against a largest of ${Number(norm.toPrecision(3))}`;
+  } else if (basis.length === 1) {
+    what = `F·v = 0 for v = ${vec(basis[0]!)} in ${names}, a direction the data carry no information about`;
+  } else {
+    what = `F·v = 0 for every v in the ${basis.length}-dimensional span of ${basis.map(vec).join(', ')} in ${names}, directions the data carry no information about`;
   }
-  const k = v.findIndex((x) => Math.abs(x) > 1e-8);
-  return k >= 0 && v[k]! < 0 ? v.map((x) => -x) : v;
+  return identically
+    ? new FisherError('bad-value', `the Fisher matrix is singular (its determinant vanishes identically), so no unbiased estimator of ${names} has a finite Cramér–Rao bound; the parameters are not identifiable from one observation: at ${show}, ${what}`)
+    : new FisherError('bad-value', `the Fisher matrix is singular at ${show}, so no unbiased estimator of ${names} has a finite Cramér–Rao bound there: ${what}${basis.length > 0 ? ' at that point' : ''}`);
 }

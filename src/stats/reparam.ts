@@ -4,10 +4,14 @@
  * the score: s_φ = Jᵀ s_θ, so E[s_φ s_φᵀ] = Jᵀ E[s_θ s_θᵀ] J) — decided symbolically (the
  * difference cancels) and numerically at random points of the new domain.
  *
- * The new parameters' domains are given (`phi in positive`) or inferred: the largest of real,
- * positive, negative and (0, 1) on which g is defined and maps into the old domain, shown by
- * interval arithmetic (src/expr/range.ts) or, for a map of one parameter, by monotonicity (the
- * sign of g′ on the domain) and the limits of g at the domain's ends.
+ * The new parameters' domains are given (`phi in positive`) or inferred. A new parameter that is
+ * the only one in the map of an old one gets the preimage of the old domain: exactly for an
+ * affine map (rho = r keeps (−1, 1); a shift carries naturals), and for a map monotone on real,
+ * positive or negative by its limits and the points where it crosses the old domain's ends (kept
+ * when those are whole numbers or simple fractions). Otherwise the first of real, positive,
+ * negative, (−1, 1) and (0, 1) on which g is defined and maps into the old domain, shown by
+ * interval arithmetic (src/expr/range.ts) or by monotonicity (the sign of g′ on the domain) and
+ * the limits of g at the domain's ends; failing both, an error that asks for --domain.
  */
 import { diff } from '../expr/diff';
 import { FisherError } from '../expr/errors';
@@ -233,7 +237,8 @@ export function reparam(m: Model, substitutions: string | readonly Substitution[
   }
   const newNames = newParameterNames(m, map);
   const given = parseDomains(options.domains, newNames);
-  const newParams = assignDomains(m, newNames, map, given);
+  const notes: string[] = [];
+  const newParams = assignDomains(m, newNames, map, given, notes);
   const newRanges: SymbolRanges = (name) => newParams.find((p) => p.name === name)?.domain ?? modelRanges(m)(name);
   const checks = subs.map((s) => checkMap(s, m.symbols.get(s.param)!, newRanges, newParams));
   const bad = checks.find((c) => !c.ok);
@@ -246,7 +251,7 @@ export function reparam(m: Model, substitutions: string | readonly Substitution[
   const fNew = fisher(model, fisherOpts(options.at));
   const oldAt = options.at === undefined ? undefined : mappedPoint(m, map, options.at);
   const fOld = fisher(m, fisherOpts(oldAt));
-  const warnings = [...singularJacobian(model, jacobian)];
+  const warnings = [...notes, ...singularJacobian(model, jacobian)];
   let pullback: Expr[][] | null = null;
   if (fOld.closedForm) {
     const at = (fOld.matrix as Expr[][]).map((row) => row.map((e) => substitute(e, map)));
@@ -306,14 +311,16 @@ function parseDomains(text: string | undefined, names: readonly string[]): Map<s
   return out;
 }
 
+const NEGATIVE = /* @__PURE__ */ iv(-Infinity, 0, true, true);
 const CANDIDATES: ReadonlyArray<[string, Interval]> = [
   ['real', REAL],
   ['positive', POSITIVE],
-  ['negative', /* @__PURE__ */ iv(-Infinity, 0, true, true)],
+  ['negative', NEGATIVE],
+  ['(-1, 1)', /* @__PURE__ */ iv(-1, 1, true, true)],
   ['(0, 1)', UNIT_OPEN],
 ];
 
-function assignDomains(m: Model, names: readonly string[], map: ReadonlyMap<string, Expr>, given: ReadonlyMap<string, string>): NewParameter[] {
+function assignDomains(m: Model, names: readonly string[], map: ReadonlyMap<string, Expr>, given: ReadonlyMap<string, string>, notes: string[] = []): NewParameter[] {
   const out: NewParameter[] = [];
   const known = new Map<string, Interval>();
   // Given domains first: parse them through a throwaway declaration to reuse the language's supports.
@@ -332,8 +339,28 @@ function assignDomains(m: Model, names: readonly string[], map: ReadonlyMap<stri
     const k = kept(n);
     if (k !== undefined && !given.has(n)) known.set(n, k.range);
   }
-  // The undecided names jointly: the first assignment of candidate domains (largest first) under
-  // which every map is defined and shown to land in its old domain.
+  // A new parameter that is the only one in the map of one old parameter: its domain is the
+  // preimage of the old domain (the largest set that the map sends into it), where that is an
+  // interval with exact ends.
+  const labels = new Map<string, string>();
+  const suggestions: string[] = [];
+  const approximate = new Map<string, string>();
+  for (const [old, g] of map) {
+    const free = [...symbols(g)].filter((s) => names.includes(s) && !known.has(s));
+    if (free.length !== 1 || [...symbols(g)].some((s) => names.includes(s) && s !== free[0])) continue;
+    if ([...map.values()].filter((h) => dependsOn(h, free[0]!)).length !== 1) continue;
+    const pre = preimage(g, free[0]!, m.symbols.get(old)!, (s) => known.get(s) ?? m.symbols.get(s)?.range);
+    if (pre === undefined) continue;
+    if ('suggestion' in pre) {
+      suggestions.push(`${free[0]} in ${pre.suggestion}`);
+      approximate.set(free[0]!, pre.suggestion);
+      continue;
+    }
+    known.set(free[0]!, pre.domain);
+    labels.set(free[0]!, pre.label);
+  }
+  // The others jointly: the first assignment of candidate domains (largest first) under which
+  // every map is defined and shown to land in its old domain.
   const open = names.filter((n) => !known.has(n));
   const uses = [...map].filter(([, g]) => open.some((n) => dependsOn(g, n)));
   const found = search(open, (choice) => {
@@ -341,18 +368,158 @@ function assignDomains(m: Model, names: readonly string[], map: ReadonlyMap<stri
     return uses.every(([old, g]) => definedOn(g, ranges) && provedInto(g, ranges, m.symbols.get(old)!.range) !== undefined);
   });
   if (found === undefined) {
-    const eg = open.map((n) => `${n} in ...`).join('; ');
-    throw new FisherError('domain', `cannot infer the domain of ${open.join(', ')} from ${uses.map(([o, g]) => `${o} = ${printExpr(g)}`).join(', ')}: no choice among real, positive, negative and (0, 1) is shown to map into the old domain; give it with --domain '${eg}'`);
+    const eg = suggestions.length > 0 ? suggestions.join('; ') : open.map((n) => `${n} in ...`).join('; ');
+    const near = suggestions.length > 0 ? ` (the map sends about ${suggestions.join(', ')} into it, but those ends are not exact numbers)` : '';
+    throw new FisherError('domain', `cannot infer the domain of ${open.join(', ')} from ${uses.map(([o, g]) => `${o} = ${printExpr(g)}`).join(', ')}: neither the preimage of the old domain${near} nor a choice among ${CANDIDATES.map(([l]) => l).join(', ')} is shown to map into it; give it with --domain '${eg}'`);
   }
-  for (const [n, r] of found) known.set(n, r);
+  for (const [n, r] of found) {
+    known.set(n, r);
+    labels.set(n, CANDIDATES.find(([, c]) => c === r)![0]);
+    const whole = approximate.get(n);
+    if (whole !== undefined) notes.push(`${n} in ${labels.get(n)} is a part of the domain the map allows, about ${whole} (its ends are not exact numbers): give --domain '${n} in ...' for more`);
+  }
   for (const n of names) {
     const k = kept(n);
     const origin: NewParameter['origin'] = given.has(n) ? 'given' : k !== undefined ? 'kept' : 'inferred';
     const domain = known.get(n)!;
-    const label = given.get(n) ?? k?.label ?? CANDIDATES.find(([, c]) => c === domain)![0];
+    const label = given.get(n) ?? k?.label ?? labels.get(n)!;
     out.push({ name: n, domain, label, origin });
   }
   return out;
+}
+
+/**
+ * The preimage under θ = g(φ) of θ's declared domain, for g of the one new parameter φ: the
+ * largest set of φ that g is defined on and sends into the domain, as a domain of the language.
+ * - g affine, a·φ + b with rational a ≠ 0 and b: the domain's ends mapped back exactly, so
+ *   rho = r on (−1, 1) gives r in (−1, 1), p = (t + 1)/2 gives t in (−1, 1); a whole-number
+ *   domain ({0..n}, naturals) is carried by a shift (a = ±1, whole b) and refused otherwise.
+ * - g monotone on real, positive or negative (the first on which it is defined with a slope of
+ *   one sign, by interval arithmetic on g′): the ends solved for by bisection on the limits of g,
+ *   kept when they are whole numbers or simple fractions (else a suggestion for --domain).
+ * Undefined when neither applies (the candidate search decides then).
+ */
+function preimage(
+  g: Expr,
+  n: string,
+  old: Declaration,
+  rangeOfSymbol: (s: string) => Interval | undefined,
+): { domain: Interval; label: string } | { suggestion: string } | undefined {
+  const target = old.range;
+  const discrete = old.support.kind === 'integers';
+  if (!(old.support.kind === 'interval' || discrete)) return undefined;
+  // Constants at their values (their ranges are points).
+  const env = new Map<string, number>();
+  for (const s of symbols(g)) {
+    if (s === n || NAMED_CONSTANTS.has(s)) continue;
+    const r = rangeOfSymbol(s);
+    if (r === undefined || r.lo !== r.hi) return undefined;
+    env.set(s, r.lo);
+  }
+  const at = (t: number): number => {
+    try {
+      return evaluate(g, new Map([...env, [n, t]]));
+    } catch {
+      return NaN;
+    }
+  };
+  const d1 = simplify(diff(g, n));
+  if (d1.kind === 'num' && d1.value.n !== 0n && simplify(diff(d1, n)) === ZERO) {
+    const a = Number(d1.value.n) / Number(d1.value.d);
+    const b = at(0);
+    if (!Number.isFinite(b)) return undefined;
+    if (discrete && !(Math.abs(a) === 1 && Number.isInteger(b))) return undefined;
+    const back = (y: number): number => (y === Infinity || y === -Infinity ? (a > 0 ? y : -y) : (y - b) / a);
+    const ends = a > 0 ? [back(target.lo), back(target.hi), target.loOpen, target.hiOpen] as const : [back(target.hi), back(target.lo), target.hiOpen, target.loOpen] as const;
+    const lo = snap(ends[0]);
+    const hi = snap(ends[1]);
+    if (lo === undefined || hi === undefined) return { suggestion: domainLabel(iv(ends[0], ends[1], ends[2], ends[3]), discrete, true) };
+    const domain = iv(lo, hi, ends[2], ends[3]);
+    return { domain, label: domainLabel(domain, discrete) };
+  }
+  if (discrete) return undefined;
+  for (const dom of [REAL, POSITIVE, NEGATIVE]) {
+    const ranges: SymbolRanges = (s) => (s === n ? dom : rangeOfSymbol(s));
+    if (!definedOn(g, ranges)) continue;
+    const slope = rangeOf(d1, ranges);
+    const up = isPositive(slope);
+    if (!up && !isNegative(slope)) continue;
+    const gLo = limit(g, n, dom, 'lo', env);
+    const gHi = limit(g, n, dom, 'hi', env);
+    if (gLo === undefined || gHi === undefined) return undefined;
+    // φ where g crosses a finite end of the target (g is continuous and strictly monotone on dom).
+    const solve = (y: number): number | undefined => {
+      let a = dom.lo === -Infinity ? -1 : dom.lo;
+      let b = dom.hi === Infinity ? 1 : dom.hi;
+      // An open end where g is undefined (log at 0): just inside it.
+      if (Number.isNaN(at(a))) a += Number.MIN_VALUE;
+      if (Number.isNaN(at(b))) b -= Number.MIN_VALUE;
+      const side = (t: number): number => Math.sign((at(t) - y) * (up ? 1 : -1));
+      for (let k = 0; k < 200 && dom.lo === -Infinity && !(side(a) < 0); k++) a = a * 2 - 1;
+      for (let k = 0; k < 200 && dom.hi === Infinity && !(side(b) > 0); k++) b = b * 2 + 1;
+      if (!(side(a) <= 0 && side(b) >= 0)) return undefined;
+      for (let k = 0; k < 200; k++) {
+        const c = 0.5 * (a + b);
+        if (c === a || c === b) break;
+        if (side(c) > 0) b = c;
+        else a = c;
+      }
+      return 0.5 * (a + b);
+    };
+    // The image is open at both ends (dom is open and g strictly monotone): (imLo, imHi).
+    const [imLo, imHi] = up ? [gLo, gHi] : [gHi, gLo];
+    if (imHi <= target.lo || imLo >= target.hi) continue;
+    // Where the image reaches past an end of the target, φ's end is where g crosses it.
+    const yLo = imLo >= target.lo ? undefined : solve(target.lo);
+    const yHi = imHi <= target.hi ? undefined : solve(target.hi);
+    if ((imLo < target.lo && yLo === undefined) || (imHi > target.hi && yHi === undefined)) return undefined;
+    // In φ: for increasing g, the target's lower end gives φ's lower end.
+    let lo = up ? (yLo ?? dom.lo) : (yHi ?? dom.lo);
+    let hi = up ? (yHi ?? dom.hi) : (yLo ?? dom.hi);
+    const loOpen = lo === dom.lo ? dom.loOpen : up ? target.loOpen : target.hiOpen;
+    const hiOpen = hi === dom.hi ? dom.hiOpen : up ? target.hiOpen : target.loOpen;
+    const sl = lo === dom.lo ? lo : snap(lo);
+    const sh = hi === dom.hi ? hi : snap(hi);
+    if (sl === undefined || sh === undefined) return { suggestion: domainLabel(iv(lo, hi, loOpen, hiOpen), false, true) };
+    lo = sl;
+    hi = sh;
+    const domain = iv(lo, hi, loOpen, hiOpen);
+    return { domain, label: domainLabel(domain, false) };
+  }
+  return undefined;
+}
+
+/** A whole number or a fraction with a denominator up to 12 within 1e-9, else undefined (±inf stay). */
+function snap(x: number): number | undefined {
+  if (!Number.isFinite(x)) return x;
+  for (let d = 1; d <= 12; d++) {
+    const k = Math.round(x * d);
+    if (Math.abs(x - k / d) <= 1e-9 * Math.max(1, Math.abs(x))) return k / d;
+  }
+  return undefined;
+}
+
+/** A domain in the language's words: real, positive, (−1, 1), [0, 2), {1..inf}, naturals. */
+function domainLabel(r: Interval, discrete: boolean, approximate = false): string {
+  const num = (x: number): string => (x === Infinity ? 'inf' : x === -Infinity ? '-inf' : approximate ? `${Number(x.toPrecision(6))}` : fraction(x));
+  if (discrete) {
+    if (r.lo === 0 && r.hi === Infinity) return 'naturals';
+    if (r.lo === -Infinity && r.hi === Infinity) return 'integers';
+    return `{${num(r.lo)}..${num(r.hi)}}`;
+  }
+  if (r.lo === -Infinity && r.hi === Infinity) return 'real';
+  if (r.lo === 0 && r.hi === Infinity) return r.loOpen ? 'positive' : 'nonnegative';
+  if (r.lo === -Infinity && r.hi === 0) return r.hiOpen ? 'negative' : 'nonpositive';
+  return `${r.loOpen ? '(' : '['}${num(r.lo)}, ${num(r.hi)}${r.hiOpen ? ')' : ']'}`;
+}
+
+/** A number that snap() accepted, as a whole number or n/d. */
+function fraction(x: number): string {
+  for (let d = 1; d <= 12; d++) {
+    const k = Math.round(x * d);
+    if (Math.abs(x - k / d) <= 1e-9 * Math.max(1, Math.abs(x))) return d === 1 ? `${k}` : `${k}/${d}`;
+  }
+  return `${x}`;
 }
 
 /** The first assignment of CANDIDATES to the names (in order, larger domains first) that passes. */

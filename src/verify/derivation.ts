@@ -37,7 +37,7 @@ import { combine, linearize } from '../fisher/linearize';
 import { dataMoments } from '../fisher/moments';
 import { expectation, numericFisher } from '../fisher/numeric';
 import { parameterPoints } from '../fisher/points';
-import { decide, describeOutcome, exprEvaluator, type Evaluator } from './compare';
+import { decide, describeOutcome, exprEvaluator, undecidedReason, type Evaluator } from './compare';
 import { samplePoints } from './points';
 import type { Counterexample } from './verify';
 
@@ -598,7 +598,7 @@ export function checkDerivation(text: string, options: { readonly seed?: number 
       const out = compareValues(c, value, prev.value);
       if (out.ok === false) {
         steps.push({ line: it.line, text: lineText(it.line), kind: 'step', ok: false, method: out.method });
-        return { equal: false, params: c.params, steps, failure: { line: it.line, previousLine: prev.line, message: out.method === 'undecided' ? 'could not be decided (too few points where both sides are defined)' : 'the two sides differ', counterexample: out.counterexample } };
+        return { equal: false, params: c.params, steps, failure: { line: it.line, previousLine: prev.line, message: out.method.startsWith('undecided') ? `could not be decided (${out.method.replace(/^undecided: /, '')})` : 'the two sides differ', counterexample: out.counterexample } };
       }
       // Several steps on one line are reported once.
       const last = steps[steps.length - 1];
@@ -619,7 +619,7 @@ function compareValues(c: Checker, claim: Value, expected: Value): { ok: true; m
   const continuous = [...c.m.symbols.values()].filter((d) => d.role !== 'const' && (d.support.kind === 'interval' || d.support.kind === 'simplex')).map((d) => d.name);
   const o = decide(evaluator(claim), evaluator(expected), points, { continuous, ...(proved ? { need: 1 } : numeric ? { need: 4 } : {}) });
   if (o.equal === true) return { ok: true, method: describeOutcome(o, proved, numeric) };
-  if (o.equal === undefined) return { ok: false, method: 'undecided', counterexample: null };
+  if (o.equal === undefined) return { ok: false, method: `undecided: ${undecidedReason(o)}`, counterexample: null };
   const d = o.difference;
   const at = Object.fromEntries([...d.at].filter(([k]) => c.m.symbols.get(k)?.role !== 'const'));
   return {

@@ -20,10 +20,10 @@ import { hessian, modelRanges, score } from '../fisher/derivatives';
 import { fisher, type FisherResult } from '../fisher/fisher';
 import { numericFisher } from '../fisher/numeric';
 import { klDivergence } from '../geometry/kl';
-import { determinantNumeric } from '../stats/crb';
+import { determinantNumeric, inverseNumeric } from '../stats/crb';
 import { jeffreys } from '../stats/jeffreys';
 import { parseClaim, type Claim } from './claim';
-import { decide, describeOutcome, exprEvaluator, scaled, type Difference, type Evaluator, type Outcome } from './compare';
+import { decide, describeOutcome, exprEvaluator, scaled, undecidedReason, type Difference, type Evaluator, type Outcome } from './compare';
 import { samplePoints, type SamplePoint } from './points';
 
 /**
@@ -87,7 +87,7 @@ export interface VerifyResult {
   readonly params: string[];
   /** True when the claim holds; false when it does not or could not be decided. */
   readonly equal: boolean;
-  /** False when the evaluation could not decide either way (too few points where both are defined). */
+  /** False when the evaluation could not decide either way (`method` says why). */
   readonly decided: boolean;
   /** How it was decided, e.g. 'simplification, and exact evaluation at 40 points'. */
   readonly method: string;
@@ -204,19 +204,20 @@ function decideAll(m: Model, kind: ClaimKind, checks: readonly EntryCheck[]): Ve
   let proofs = 0;
   let exactPoints = 0;
   let floatPoints = 0;
-  let undecided = false;
+  let undecided: string | undefined;
   for (const c of checks) {
     const proved = c.engineExpr !== null && tidy(add(c.claim, mul(num(-1), c.engineExpr)), { ranges }) === ZERO;
     if (proved) proofs++;
     const o = decide(exprEvaluator(c.claim), c.engine, c.points, { continuous, ...(proved ? { need: 1 } : {}) });
     if (o.equal === false) return notEqual(m, kind, params, c, o.difference);
-    if (o.equal === undefined) undecided = !proved || undecided;
-    else {
+    if (o.equal === undefined) {
+      if (!proved) undecided ??= `${checks.length > 1 ? `entry ${c.entry.join(', ')}: ` : ''}${undecidedReason(o)}`;
+    } else {
       exactPoints = Math.max(exactPoints, o.exact);
       floatPoints = Math.max(floatPoints, o.agreed - o.exact);
     }
   }
-  if (undecided) return { kind, params, equal: false, decided: false, method: 'undecided: too few points where both sides are defined', counterexample: null };
+  if (undecided !== undefined) return { kind, params, equal: false, decided: false, method: `undecided: ${undecided}`, counterexample: null };
   const numeric = checks.some((c) => c.engine.numeric);
   const method = describeOutcome({ agreed: exactPoints + floatPoints, exact: exactPoints }, proofs === checks.length, numeric);
   return { kind, params, equal: true, decided: true, method, counterexample: null };
@@ -325,18 +326,20 @@ function compareProportional(m: Model, claim: Expr, options: VerifyOptions): Ver
   const kernel = j.kernel;
   const claimEv = exprEvaluator(claim);
   const use = kernel !== null ? points : points.slice(0, 5);
-  const cache = new Map<ReadonlyMap<string, number>, number>();
-  const numericKernel = (env: ReadonlyMap<string, number>): number => {
+  const cache = new Map<ReadonlyMap<string, number>, { value: number; error: number }>();
+  const numericKernel = (env: ReadonlyMap<string, number>): { value: number; error: number } => {
     let v = cache.get(env);
     if (v === undefined) {
       const vars = new Map([...env].filter(([k]) => m.symbols.get(k)?.role === 'param' || m.symbols.get(k)?.role === 'given'));
       const f = fisher(m, { at: vars, numeric: numericFisher, checkNormalised: false });
-      v = f.value !== undefined ? Math.sqrt(determinantNumeric(f.value)) : NaN;
+      v = f.value !== undefined ? sqrtDeterminant(f.value, f.error) : { value: NaN, error: Infinity };
       cache.set(env, v);
     }
     return v;
   };
-  const kernelEv: Evaluator = kernel !== null ? exprEvaluator(kernel) : { exact: () => 'not rational', float: numericKernel, error: (env) => 1e-8 * Math.abs(numericKernel(env)), magnitude: (env) => Math.abs(numericKernel(env)), numeric: true };
+  const kernelEv: Evaluator = kernel !== null
+    ? exprEvaluator(kernel)
+    : { exact: () => 'not rational', float: (env) => numericKernel(env).value, error: (env) => numericKernel(env).error, magnitude: (env) => Math.abs(numericKernel(env).value), numeric: true };
   // The reference point: the first where both are finite and non-zero.
   const ref = use.find((p) => {
     const c = claimEv.float(p.float);
@@ -391,7 +394,7 @@ function compareProportional(m: Model, claim: Expr, options: VerifyOptions): Ver
     const p = use.find((q) => q.float === o.difference.at) ?? { float: o.difference.at, exact: new Map() };
     return counter(p);
   }
-  if (o.equal === undefined) return { kind: 'jeffreys', params, equal: false, decided: false, method: 'undecided: too few points where both sides are defined', counterexample: null };
+  if (o.equal === undefined) return { kind: 'jeffreys', params, equal: false, decided: false, method: `undecided: ${undecidedReason(o)}`, counterexample: null };
   const how = [proved ? 'simplification (the ratio is a constant)' : '', o.exact > 0 ? `exact evaluation of the squared ratio at ${o.exact} rational points` : '', o.agreed > o.exact ? `evaluation at ${o.agreed - o.exact} points` : ''].filter((x) => x !== '');
   return { kind: 'jeffreys', params, equal: true, decided: true, method: how.join(', and '), counterexample: null };
 }
@@ -468,6 +471,24 @@ function compareKl(m: Model, claimText: string, options: VerifyOptions): VerifyR
       },
     };
   }
-  if (o.equal === undefined) return { kind: 'kl', params: [...params], equal: false, decided: false, method: 'undecided: too few points where both sides are defined', counterexample: null };
+  if (o.equal === undefined) return { kind: 'kl', params: [...params], equal: false, decided: false, method: `undecided: ${undecidedReason(o)}`, counterexample: null };
   return { kind: 'kl', params: [...params], equal: true, decided: true, method: describeOutcome(o, proved, d.expr === null), counterexample: null };
+}
+
+/**
+ * √det F with its error from the entries' errors, to first order: δ det = Σ cof_ij δF_ij with
+ * cof = det·F⁻ᵀ, and δ√det = δ det / (2√det). Entries without an error (closed forms) count as
+ * exact up to rounding (2ε of the entry).
+ */
+function sqrtDeterminant(value: readonly (readonly number[])[], error?: readonly (readonly number[])[]): { value: number; error: number } {
+  const det = determinantNumeric(value);
+  const root = Math.sqrt(det);
+  const inv = inverseNumeric(value);
+  if (!(det > 0) || inv === undefined) return { value: root, error: Infinity };
+  let dDet = 0;
+  value.forEach((row, i) => row.forEach((x, k) => {
+    const e = Math.max(error?.[i]?.[k] ?? 0, 2.220446049250313e-16 * 2 * Math.abs(x));
+    dDet += Math.abs(det * inv[k]![i]!) * e;
+  }));
+  return { value: root, error: dDet / (2 * root) };
 }
