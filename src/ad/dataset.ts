@@ -10,16 +10,35 @@ import { NameMap } from '../expr/json';
 import { supportTest, type Declaration, type Model } from '../lang/model';
 import { componentName, splitComponent } from '../lang/vnode';
 
-/** One symbol a row holds: a scalar (length 0) or a vector. */
+/**
+ * One symbol a row holds: a scalar (length 0) or a vector.
+ *
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param b in real[d]; y ~ Bernoulli(sigmoid(dot(z, b)))');
+ * dataSet(m, { y: [1], z: [0.5, 1] }).inputs.map((i) => [i.name, i.role, i.length]); // → [['y', 'data', 0], ['z', 'given', 2]]
+ */
 export interface RowInput {
+  /** The symbol's name (a vector's, not its components'). */
   readonly name: string;
+  /** A datum or a covariate. */
   readonly role: 'data' | 'given';
+  /** 0 for a scalar, else the vector's length. */
   readonly length: number;
   /** Its scalar declarations (the components of a vector). */
   readonly decls: readonly Declaration[];
 }
 
+/**
+ * A data set for a model: the values of its data and covariates for n rows, as Float64Array
+ * columns, checked against the declared supports (made by {@link dataSet}).
+ *
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * const d = dataSet(m, { x: [3, 5, 2] });
+ * [d.rows, d.columns.get('x')]; // → [3, [3, 5, 2]]
+ */
 export interface DataSet {
+  /** The number of rows n. */
   readonly rows: number;
   /** The symbols a row holds, in declaration order (data first, then covariates). */
   readonly inputs: readonly RowInput[];
@@ -27,13 +46,23 @@ export interface DataSet {
   readonly columns: ReadonlyMap<string, Float64Array>;
 }
 
-/** A column: numbers, or for a vector either n × length numbers row by row or one column per component. */
+/**
+ * A column: numbers, or for a vector either n × length numbers row by row or one column per component.
+ *
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param b in real[d]; y ~ Bernoulli(sigmoid(dot(z, b)))');
+ * dataSet(m, { y: [1, 0], z: [[0.5, -1], [1, 2]] }).columns.get('z'); // → [0.5, 1, -1, 2]
+ */
 export type ColumnSource = ArrayLike<number> | ReadonlyArray<ArrayLike<number>>;
 
 /**
  * Where a data set comes from: columns by name (`{ y: Float64Array, z: Float64Array(n*d) }`, a
  * vector also as `[col1, ..., cold]` or as columns `'z[1]'`, ...), or an array of rows
  * (`[{ y: 1, z: [0.3, -1.2] }, ...]`).
+ *
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param b in real[d]; y ~ Bernoulli(sigmoid(dot(z, b)))');
+ * dataSet(m, new Map([['y', [1, 0]], ['z[1]', [0.5, 1]], ['z[2]', [-1, 2]]])).columns.get('z'); // → [0.5, -1, 1, 2]
  */
 export type DataSource = Readonly<Record<string, ColumnSource>> | ReadonlyMap<string, ColumnSource> | ReadonlyArray<Readonly<Record<string, number | ArrayLike<number>>>>;
 
@@ -60,13 +89,19 @@ export const columnNames = (input: RowInput): string[] =>
 const isArrayLike = (x: unknown): x is ArrayLike<unknown> => x !== null && typeof x === 'object' && typeof (x as ArrayLike<unknown>).length === 'number';
 
 /**
- * A data set for a model, from columns or rows; the values are copied into Float64Arrays and
- * checked against the declared supports.
+ * A data set for a model, from columns or rows: the values of its data and covariates are copied
+ * into Float64Arrays (a vector n × d, row by row) and checked against the declared supports, once.
+ *
+ * @param source - Columns by name, or rows ({@link DataSource}).
+ * @param options - `rowLabel`: how messages name row r (default `row r+1`; the CLI names the file
+ *   and line).
+ * @throws {@link FisherError} `bad-value` naming a missing column, a column of the wrong length or
+ *   a value that is not a number; `support` naming the row and column of a value outside its
+ *   support; `shape` for a vector of the wrong length.
  * @example
- * const m = parse('given z in real[2]; param b in real[2]; y ~ Bernoulli(sigmoid(dot(z, b)))');
- * dataSet(m, [{ y: 1, z: [0.5, 1] }, { y: 0, z: [-1, 2] }]).columns.get('z'); // Float64Array [0.5, 1, -1, 2]
- * @param options.rowLabel how messages name row r (default `row r+1`; the CLI names the file and line)
- * @throws FisherError naming missing columns, and the row and column of a value outside its support.
+ * const m = parse('const d = 2; given z in real[d]; param b in real[d]; y ~ Bernoulli(sigmoid(dot(z, b)))');
+ * dataSet(m, [{ y: 1, z: [0.5, 1] }, { y: 0, z: [-1, 2] }]).columns.get('z'); // → [0.5, 1, -1, 2]
+ * dataSet(m, { y: [1, 2], z: [0.5, 1, -1, 2] }); // → throws FisherError (bad-value): row 2, y = 2: y takes the values 0, 1
  */
 export function dataSet(m: Model, source: DataSource, options: { rowLabel?: (row: number) => string } = {}): DataSet {
   const inputs = rowInputs(m);

@@ -22,16 +22,35 @@ import { qtoNumber, type Rational } from '../expr/rational';
 import { oddRootPower } from '../expr/compile';
 import { schedule, type Schedule } from './graph';
 
-/** a + b·ε_tag, with a and b numbers or duals of older tags. */
+/**
+ * A dual number a + b·ε_tag, with a and b numbers or duals of older tags: what
+ * {@link forwardAlgebra} computes with inside {@link derivative}. The tag names the perturbation,
+ * so nested derivatives keep theirs apart.
+ *
+ * @example
+ * const A = forwardAlgebra;
+ * // Inside derivative, x is a Dual; its tangent is 1.
+ * derivative((x) => A.mul(x, x), 3); // → 6
+ */
 export class Dual {
+  /** @internal Made by {@link derivative} and the forward-mode functions. */
   constructor(
+    /** The perturbation ε this dual carries, newer tags for inner derivatives. */
     readonly tag: number,
+    /** The part free of ε. */
     readonly primal: Num,
+    /** The coefficient of ε. */
     readonly tangent: Num,
   ) {}
 }
 
-/** A number, or a dual number (possibly nested). */
+/**
+ * A number, or a dual number (possibly nested): the values of {@link forwardAlgebra}. Exported as
+ * `DualNum`.
+ *
+ * @example
+ * derivative((x) => forwardAlgebra.call('lgamma', [x]), 3); // → 0.9227843350984671
+ */
 export type Num = number | Dual;
 
 let lastTag = 0;
@@ -147,7 +166,14 @@ function call(fn: string, args: readonly Num[]): Num {
 
 /**
  * The algebra of (nested, tagged) dual numbers: the function table's derivative rules evaluate
- * over it, and user code can build functions with it for `derivative`.
+ * over it, and user code can build functions with it for {@link derivative}. On plain numbers it is
+ * ordinary arithmetic (and `call` evaluates a function of the table).
+ *
+ * @example
+ * const A = forwardAlgebra;
+ * A.call('digamma', [1]); // → -0.5772156649015329
+ * A.pow(A.num(1, 2), 2); // → 0.25
+ * derivative((x) => A.call('softplus', [x]), 0); // → 0.5
  */
 export const forwardAlgebra: Algebra<Num> = {
   num: (n, d = 1) => n / d,
@@ -162,12 +188,16 @@ export const forwardAlgebra: Algebra<Num> = {
 };
 
 /**
- * The derivative of a function of one variable at x, by a fresh perturbation: safe to nest (each
+ * The derivative f'(x) of a function of one variable, by a fresh perturbation: safe to nest (each
  * call has its own tag), so higher derivatives and derivatives of functions that themselves take
- * derivatives come out right.
+ * derivatives come out right (no perturbation confusion). Write f with {@link forwardAlgebra}.
+ *
  * @example
  * const A = forwardAlgebra;
- * derivative((x) => A.mul(x, derivative((y) => A.add(x, y), 1)), 1); // 1 (not 2)
+ * // d/dx [x · d/dy (x + y)] at x = 1 is 1; untagged duals would give 2.
+ * derivative((x) => A.mul(x, derivative((y) => A.add(x, y), 1)), 1); // → 1
+ * // The second derivative of x³ at 2.
+ * derivative((x) => derivative((y) => A.pow(y, A.num(3)), x), 2); // → 12
  */
 export function derivative(f: (x: Num) => Num, x: Num): Num {
   const tag = newTag();
@@ -238,15 +268,25 @@ function checkVars(vars: readonly string[]): Map<string, number> {
 
 /**
  * The directional derivative ∇e · direction at a point, in one forward pass.
- * `env` holds the values of every other symbol (data, constants, covariates).
- * @example jvp(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]]), [1, 0]) // { value: 18, derivative: 12 }
+ *
+ * @param vars - The variables, in the order of `direction`.
+ * @param env - The value of every symbol (the variables' too); pi, e, euler_gamma need none.
+ * @throws {@link FisherError} `bad-value` (a symbol without a value, a direction of the wrong
+ *   length), `duplicate` (a variable listed twice), `not-differentiable`.
+ * @example
+ * jvp(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]]), [1, 0]); // → { value: 18, derivative: 12 }
  */
 export function jvp(
   e: Expr,
   vars: readonly string[],
   env: ReadonlyMap<string, number>,
   direction: ArrayLike<number>,
-): { value: number; derivative: number } {
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e · direction. */
+  derivative: number;
+} {
   if (direction.length !== vars.length) throw new FisherError('bad-value', `the direction has ${direction.length} entries for ${vars.length} variables`);
   return jvpWith(new Walk(e), vars, env, direction);
 }
@@ -262,10 +302,25 @@ function jvpWith(w: Walk, vars: readonly string[], env: ReadonlyMap<string, numb
 }
 
 /**
- * The gradient of e with respect to `vars` by forward mode (one pass per variable).
- * @example gradForward(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])).gradient // [12, 9]
+ * The value and gradient of e with respect to `vars` by forward mode (one pass per variable).
+ *
+ * @param env - The value of every symbol (the variables' too); pi, e, euler_gamma need none.
+ * @throws {@link FisherError} as {@link jvp}.
+ * @example
+ * gradForward(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])); // → { value: 18, gradient: [12, 9] }
+ * const m = parse('x ~ Gamma(a, b)');
+ * gradForward(m.logp, ['a', 'b'], new Map([['x', 1.2], ['a', 2.5], ['b', 1.5]])); // → { value: -0.797537765011576, gradient: [-0.11536997574312421, 0.46666666666666656] }
  */
-export function gradForward(e: Expr, vars: readonly string[], env: ReadonlyMap<string, number>): { value: number; gradient: Float64Array } {
+export function gradForward(
+  e: Expr,
+  vars: readonly string[],
+  env: ReadonlyMap<string, number>,
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+} {
   const w = new Walk(e);
   const gradient = new Float64Array(vars.length);
   const unit = new Float64Array(vars.length);
@@ -284,13 +339,24 @@ export function gradForward(e: Expr, vars: readonly string[], env: ReadonlyMap<s
  * Value, gradient and Hessian of e with respect to `vars` by forward-over-forward: entry (i, j)
  * is the ε_i ε_j coefficient of e at x + ε_i e_i + ε_j e_j (a hyper-dual number built from two
  * tagged duals), one pass per pair i ≤ j.
- * @example hessianForward(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])).hessian // [[4, 6], [6, 0]]
+ *
+ * @param env - The value of every symbol (the variables' too); pi, e, euler_gamma need none.
+ * @throws {@link FisherError} as {@link jvp}.
+ * @example
+ * hessianForward(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])); // → { value: 18, gradient: [12, 9], hessian: [[4, 6], [6, 0]] }
  */
 export function hessianForward(
   e: Expr,
   vars: readonly string[],
   env: ReadonlyMap<string, number>,
-): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+  /** ∇²e, by rows. */
+  hessian: Float64Array[];
+} {
   const index = checkVars(vars);
   const w = new Walk(e);
   const n = vars.length;

@@ -43,6 +43,14 @@ const EVEN_NUMERATOR = 2;
 
 type Fn = (...a: number[]) => number;
 
+/**
+ * Options of {@link Tape.record}.
+ *
+ * @example
+ * const t = Tape.record([parseExpr('x*log(lam) - lam')], ['lam', 'x'], { wrt: ['lam'] });
+ * t.forward([2, 3]);
+ * t.vjp([1]); // → [0.5]
+ */
 export interface TapeOptions {
   /** The variables to differentiate, a subset of the inputs (default: all inputs). */
   readonly wrt?: readonly string[];
@@ -56,7 +64,25 @@ function unique(names: readonly string[], what: string): Map<string, number> {
   return m;
 }
 
-/** A recorded list of expressions: see the file comment. */
+/**
+ * Reverse-mode automatic differentiation on a flat tape: expressions recorded once (made by
+ * {@link Tape.record}) into typed arrays, one slot per distinct node (a shared subexpression once,
+ * a sum of 10^6 terms one instruction), then swept by loops for any number of points: `forward`
+ * (values), `vjp` (wᵀJ: the gradient), `jvp` (J v), `hvp` (H v by forward-over-reverse, without
+ * forming H). The sweeps allocate nothing: the arrays they return are the tape's buffers, reused
+ * by the next call (copy one to keep it).
+ *
+ * @example
+ * const m = parse('x ~ Gamma(a, b)');
+ * const tape = Tape.record([m.logp], ['a', 'b', 'x'], { wrt: ['a', 'b'] });
+ * [tape.inputs, tape.wrt, tape.outputs]; // → [['a', 'b', 'x'], ['a', 'b'], 1]
+ * tape.forward([2.5, 1.5, 2]); // → [-1.2312993293625902]
+ * tape.vjp([1]); // → [0.39545564802286637, -0.3333333333333335]
+ * tape.hvp([1, 0]); // → [-0.49035775610023485, 0.6666666666666666]
+ * tape.hessian(); // → [[-0.49035775610023485, 0.6666666666666666], [0.6666666666666666, -1.1111111111111112]]
+ * tape.forward([2.5, 1.5, 0.5]);
+ * tape.vjp([1]); // → [-0.9908387130970241, 1.1666666666666665]
+ */
 export class Tape {
   /** Values of every slot, after `forward`. */
   private readonly val: Float64Array;
@@ -109,12 +135,18 @@ export class Tape {
   }
 
   /**
-   * Record expressions over the given inputs. Symbols that are not inputs take their values from
+   * Records expressions over the given inputs. Symbols that are not inputs take their values from
    * `options.constants` (or are pi, e, euler_gamma); any other symbol is an error.
+   *
+   * @param es - The expressions (the outputs).
+   * @param inputs - The symbols read from `x` by `forward`, in order.
+   * @throws {@link FisherError} `duplicate` (a symbol listed twice), `bad-value` (a variable that is
+   *   not an input, a symbol without a value), `unknown-function`, `not-differentiable`.
    * @example
-   * const t = Tape.record([parseExpr('x^2*y')], ['x', 'y']);
-   * t.forward([3, 2]); // [18]
-   * t.vjp([1]);        // [12, 9]
+   * const t = Tape.record([parseExpr('x^2*y'), parseExpr('x + y')], ['x', 'y']);
+   * t.forward([3, 2]); // → [18, 5]
+   * t.vjp([1, 0]); // → [12, 9]
+   * t.jvp([0, 1]); // → [9, 1]
    */
   static record(es: readonly Expr[], inputs: readonly string[], options: TapeOptions = {}): Tape {
     const inputIndex = unique(inputs, 'the inputs');
@@ -571,17 +603,35 @@ function tapeAt(es: readonly Expr[], vars: readonly string[], env: ReadonlyMap<s
 
 /**
  * The value and gradient of e with respect to `vars` by reverse mode (one backward sweep).
- * `env` holds the value of every symbol (the variables' too); pi, e, euler_gamma need none.
- * @example gradReverse(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])) // { value: 18, gradient: [12, 9] }
+ *
+ * @param env - The value of every symbol (the variables' too); pi, e, euler_gamma need none.
+ * @throws {@link FisherError} as {@link Tape.record}.
+ * @example
+ * gradReverse(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])); // → { value: 18, gradient: [12, 9] }
  */
-export function gradReverse(e: Expr, vars: readonly string[], env: ReadonlyMap<string, number>): { value: number; gradient: Float64Array } {
+export function gradReverse(
+  e: Expr,
+  vars: readonly string[],
+  env: ReadonlyMap<string, number>,
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+} {
   const [tape, out] = tapeAt([e], vars, env);
   return { value: out[0]!, gradient: Float64Array.from(tape.vjp([1])) };
 }
 
 /**
- * The vector-Jacobian product wᵀ J of several expressions with respect to `vars`.
- * @example vjp([parseExpr('x*y'), parseExpr('x + y')], ['x', 'y'], new Map([['x', 3], ['y', 2]]), [1, 10]) // [12, 13]
+ * The vector-Jacobian product wᵀ J of several expressions with respect to `vars` (one backward
+ * sweep for all of them).
+ *
+ * @param env - The value of every symbol (the variables' too).
+ * @param cotangent - w, one entry per expression.
+ * @throws {@link FisherError} as {@link Tape.record}; `bad-value` for a cotangent of the wrong length.
+ * @example
+ * vjp([parseExpr('x*y'), parseExpr('x + y')], ['x', 'y'], new Map([['x', 3], ['y', 2]]), [1, 10]); // → [12, 13]
  */
 export function vjp(es: readonly Expr[], vars: readonly string[], env: ReadonlyMap<string, number>, cotangent: ArrayLike<number>): Float64Array {
   return Float64Array.from(tapeAt(es, vars, env)[0].vjp(cotangent));
@@ -590,21 +640,38 @@ export function vjp(es: readonly Expr[], vars: readonly string[], env: ReadonlyM
 /**
  * Value, gradient and Hessian of e with respect to `vars` by forward-over-reverse (one
  * Hessian-vector product per variable on one tape).
- * @example hessianReverse(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])).hessian // [[4, 6], [6, 0]]
+ *
+ * @param env - The value of every symbol (the variables' too).
+ * @throws {@link FisherError} as {@link Tape.record}.
+ * @example
+ * hessianReverse(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]])); // → { value: 18, gradient: [12, 9], hessian: [[4, 6], [6, 0]] }
  */
 export function hessianReverse(
   e: Expr,
   vars: readonly string[],
   env: ReadonlyMap<string, number>,
-): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+): {
+  /** The value of e. */
+  value: number;
+  /** ∇e, in the order of `vars`. */
+  gradient: Float64Array;
+  /** ∇²e, by rows. */
+  hessian: Float64Array[];
+} {
   const [tape, out] = tapeAt([e], vars, env);
   const gradient = Float64Array.from(tape.vjp([1]));
   return { value: out[0]!, gradient, hessian: tape.hessian() };
 }
 
 /**
- * The Hessian-vector product ∇²e · v with respect to `vars`, without forming the Hessian.
- * @example hvp(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]]), [1, 0]) // [4, 6]
+ * The Hessian-vector product ∇²e · v with respect to `vars`, by forward-over-reverse without
+ * forming the Hessian.
+ *
+ * @param env - The value of every symbol (the variables' too).
+ * @param v - The direction, in the order of `vars`.
+ * @throws {@link FisherError} as {@link Tape.record}; `bad-value` for a direction of the wrong length.
+ * @example
+ * hvp(parseExpr('x^2*y'), ['x', 'y'], new Map([['x', 3], ['y', 2]]), [1, 0]); // → [4, 6]
  */
 export function hvp(e: Expr, vars: readonly string[], env: ReadonlyMap<string, number>, v: ArrayLike<number>): Float64Array {
   return Float64Array.from(tapeAt([e], vars, env)[0].hvp(v));

@@ -42,7 +42,10 @@ export interface Slot {
   readonly r: boolean;
 }
 
-/** The tape of one observation. */
+/**
+ * The tape of one observation.
+ * @internal
+ */
 export interface VectorTape {
   readonly slots: readonly Slot[];
   readonly root: Slot;
@@ -520,20 +523,50 @@ function generate(tape: VectorTape, mode: Mode): { sweep: Sweep; source: string 
 // ---------------------------------------------------------------------------------------------
 // The engine.
 
+/**
+ * The log-likelihood of a data set and its gradient in θ (see {@link VectorEngine.gradient}).
+ *
+ * @example
+ * const m = parse('x ~ Normal(mu, sigma)');
+ * vectorEngine(m).gradient(dataSet(m, { x: [0, 2] }), [1, 1]); // → { value: -2.8378770664093453, gradient: [0, 0] }
+ */
 export interface GradientResult {
   /** Σ_rows log p. */
   readonly value: number;
+  /** Σ_rows ∇ log p, in the order of θ. */
   readonly gradient: Float64Array;
 }
 
-/** Vector reverse mode for one model; see the file comment. */
+/**
+ * The vector reverse mode for one model (get one by {@link vectorEngine}): the log-density is
+ * recorded once as a tape in which a vector (`dot(z, beta)`, `sum`, elementwise maps) is one
+ * entry, and a generated sweep over the rows of a {@link DataSet} computes the log-likelihood, its
+ * gradient, Hessian-vector products and per-row gradients, allocating nothing per row. θ is in the
+ * order of `model.params` (a vector's components in order).
+ *
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param beta in real[d]; y ~ Poisson(exp(dot(z, beta)))');
+ * const e = vectorEngine(m);
+ * const data = dataSet(m, { y: [2, 0, 1], z: [1, 0.5, 1, -1, 1, 0] });
+ * [e.params, e.size]; // → [['beta[1]', 'beta[2]'], 12]
+ * e.value(data, [0.1, 0.2]); // → -3.4245582748317225
+ * e.hessian(data, [0.1, 0.2]).hessian; // → [[-3.2314110942717775, 0.2941360389558745], [0.2941360389558745, -1.210188107576002]]
+ * const rows = new Float64Array(6);
+ * e.rowGradients(data, [0.1, 0.2], rows);
+ * rows; // → [0.77859724183983, 0.389298620919915, -0.9048374180359595, 0.9048374180359595, -0.1051709180756477, 0]
+ */
 export class VectorEngine {
+  /** @internal */
   readonly tape: VectorTape;
   private readonly sweeps = new Map<Mode, { sweep: Sweep; source: string }>();
   private readonly empty = new Float64Array(0);
   private readonly checked = new WeakMap<DataSet, Float64Array[]>();
 
-  constructor(readonly model: Model) {
+  /** @internal Use {@link vectorEngine}, which keeps one engine per model. */
+  constructor(
+    /** The model. */
+    readonly model: Model,
+  ) {
     this.tape = vectorTape(model);
   }
 
@@ -582,13 +615,22 @@ export class VectorEngine {
 
   /**
    * Σ_rows log p(row | θ).
-   * @example vectorEngine(parse('x ~ Normal(mu, 1)')).value(dataSet(m, { x: [0, 2] }), [1]) // -(1 + log(2π))
+   *
+   * @throws {@link FisherError} `bad-value` for θ of the wrong length or a data set of another model.
+   * @example
+   * const m = parse('x ~ Normal(mu, 1)');
+   * vectorEngine(m).value(dataSet(m, { x: [0, 2] }), [1]); // → -2.8378770664093453
+   * -(1 + Math.log(2 * Math.PI)); // → -2.8378770664093453
    */
   value(data: DataSet, theta: ArrayLike<number>): number {
     return this.get(MODES.value).sweep(this.columns(data), this.theta(theta), this.empty, this.empty, this.empty, 0, data.rows);
   }
 
-  /** Σ_rows log p and its gradient in θ, by one forward and one reverse sweep per row. */
+  /**
+   * Σ_rows log p and its gradient in θ, by one forward and one reverse sweep per row.
+   *
+   * @param out - Where to write the gradient (a new array by default).
+   */
   gradient(data: DataSet, theta: ArrayLike<number>, out?: Float64Array): GradientResult {
     const g = out ?? new Float64Array(this.tape.params.length);
     g.fill(0);
@@ -596,8 +638,25 @@ export class VectorEngine {
     return { value, gradient: g };
   }
 
-  /** Σ_rows ∇² log p · v, by forward-over-reverse (without forming the Hessian); also the gradient. */
-  hvp(data: DataSet, theta: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): { value: number; gradient: Float64Array; hvp: Float64Array } {
+  /**
+   * Σ_rows ∇² log p · v, by forward-over-reverse (without forming the Hessian); also the gradient.
+   *
+   * @param v - The direction, in the order of θ.
+   * @param out - Where to write the product (a new array by default).
+   */
+  hvp(
+    data: DataSet,
+    theta: ArrayLike<number>,
+    v: ArrayLike<number>,
+    out?: Float64Array,
+  ): {
+    /** Σ_rows log p. */
+    value: number;
+    /** Σ_rows ∇ log p. */
+    gradient: Float64Array;
+    /** Σ_rows ∇² log p · v. */
+    hvp: Float64Array;
+  } {
     const P = this.tape.params.length;
     if (v.length !== P) throw new FisherError('bad-value', `the direction has ${v.length} entries, the model has ${P} parameters`);
     const g = new Float64Array(P);
@@ -609,7 +668,17 @@ export class VectorEngine {
   }
 
   /** Σ_rows ∇² log p, one Hessian-vector product per parameter. */
-  hessian(data: DataSet, theta: ArrayLike<number>): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+  hessian(
+    data: DataSet,
+    theta: ArrayLike<number>,
+  ): {
+    /** Σ_rows log p. */
+    value: number;
+    /** Σ_rows ∇ log p. */
+    gradient: Float64Array;
+    /** Σ_rows ∇² log p, by rows (exactly symmetric). */
+    hessian: Float64Array[];
+  } {
     const P = this.tape.params.length;
     const e = new Float64Array(P);
     const hessian: Float64Array[] = [];
@@ -650,11 +719,15 @@ const MODES: Record<'value' | 'gradient' | 'hvp' | 'rows', Mode> = {
 const engines = new WeakMap<Model, VectorEngine>();
 
 /**
- * The vector reverse-mode engine of a model (built once per model).
+ * The vector reverse-mode engine of a model (built once per model, then kept).
+ *
+ * @throws {@link FisherError} `too-large` for a tape past its budget.
  * @example
  * const m = parse('const d = 3; given z in real[d]; param beta in real[d]; y ~ Bernoulli(sigmoid(dot(z, beta)))');
  * const data = dataSet(m, { y: [1, 0], z: [0.5, 1, -1, 2, 0, 1] });
- * vectorEngine(m).gradient(data, [0.1, 0.2, 0.3]).gradient; // Σ_i (y_i − σ(z_i·β)) z_i
+ * // Σ_i (y_i − σ(z_i·β)) z_i:
+ * vectorEngine(m).gradient(data, [0.1, 0.2, 0.3]).gradient; // → [-0.9886699641616036, 0.5124973964842103, -1.1349567276860646]
+ * vectorEngine(m) === vectorEngine(m); // → true
  */
 export function vectorEngine(m: Model): VectorEngine {
   let e = engines.get(m);
@@ -666,8 +739,14 @@ export function vectorEngine(m: Model): VectorEngine {
 }
 
 /**
- * θ in the engine's order from values by name: scalar parameters and components (`beta[2]`).
- * @throws FisherError naming the parameters without a value.
+ * θ in the engine's order (the order of `model.params`) from values by name: scalar parameters
+ * and components (`beta[2]`).
+ *
+ * @throws {@link FisherError} `bad-option` naming the parameters without a value.
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param beta in real[d]; param s in positive; y ~ Normal(dot(z, beta), s)');
+ * paramVector(m, new Map([['s', 2], ['beta[1]', 0.5], ['beta[2]', -1]])); // → [0.5, -1, 2]
+ * paramVector(m, new Map([['s', 2]])); // → throws FisherError (bad-option): no value for the parameters beta[1], beta[2]
  */
 export function paramVector(m: Model, at: ReadonlyMap<string, number>): Float64Array {
   const missing = m.params.filter((p) => !at.has(p.name)).map((p) => p.name);

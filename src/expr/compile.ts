@@ -223,6 +223,14 @@ function checkNames(names: readonly string[], invariant: readonly string[]): voi
   }
 }
 
+/**
+ * Expressions compiled for evaluation one point at a time: `prepare` computes the subexpressions of
+ * the invariant symbols, `run` the rest. See {@link compile}.
+ *
+ * @example
+ * const c = compile([parseExpr('x*log(lam) - lam')], ['x', 'lam'], ['lam']);
+ * c.names; // → ['x', 'lam']
+ */
 export interface Compiled {
   /** Symbol names in the order of `v`. */
   readonly names: readonly string[];
@@ -235,11 +243,23 @@ export interface Compiled {
 }
 
 /**
- * Compile expressions over the given symbol order, one point at a time.
+ * Compiles expressions into one generated JavaScript function over the symbols in the order of
+ * `names`, for fast evaluation at many points. Subexpressions shared between the expressions are
+ * computed once; those of the `invariant` symbols once per `prepare`. The generated code names
+ * symbols by position only (`v[0]`), so no user text reaches it.
+ *
+ * @param exprs - The expressions to evaluate together.
+ * @param names - Every symbol the expressions use, in the order of the input vector `v`.
+ * @param invariant - The symbols that change rarely (parameters, while data vary).
+ * @throws {@link FisherError} `duplicate` (a name listed twice), `bad-value` (an invariant symbol
+ *   not among the names, or a symbol of the expressions missing from them), `unknown-function`.
  * @example
- * const c = compile([parseExpr('(x - mu)^2')], ['x', 'mu'], ['mu']);
- * const v = new Float64Array([3, 1]); const out = new Float64Array(1);
- * c.prepare(v); c.run(v, out); // out[0] === 4
+ * const c = compile([parseExpr('(x - mu)^2'), parseExpr('log(sigma)')], ['x', 'mu', 'sigma'], ['mu', 'sigma']);
+ * const v = new Float64Array([3, 1, 2]);
+ * const out = new Float64Array(2);
+ * c.prepare(v);
+ * c.run(v, out);
+ * out; // → [4, 0.6931471805599453]
  */
 export function compile(exprs: readonly Expr[], names: readonly string[], invariant: readonly string[] = []): Compiled {
   checkNames(names, invariant);
@@ -280,7 +300,13 @@ export function compileFunction(e: Expr, names: readonly string[]): Kernel {
   return build<Kernel>(source, low.kernels);
 }
 
-/** Evaluation of expressions over a data set held as columns; see `compileColumns`. */
+/**
+ * Evaluation of expressions over a data set held as columns; see {@link compileColumns}.
+ *
+ * @example
+ * const k = compileColumns([parseExpr('x - mu')], ['x', 'mu'], ['mu']);
+ * [k.columnNames, k.fixedNames, k.outputs]; // → [['x'], ['mu'], 1]
+ */
 export interface ColumnKernel {
   /** The symbols read per row, in the order of the `columns` argument (names minus invariant). */
   readonly columnNames: readonly string[];
@@ -297,15 +323,25 @@ export interface ColumnKernel {
 }
 
 /**
- * Compile expressions to loops over Float64Array columns of data: the loop over rows is part of
+ * Compiles expressions to loops over Float64Array columns of data: the loop over rows is part of
  * the generated function, each row reads its column values into locals, shared subexpressions are
  * computed once per row, subexpressions of the fixed symbols once per call, and nothing is
  * allocated per row. Column i holds the values of `columnNames[i]`; `fixed[j]` the value of
  * `invariant[j]`.
+ *
+ * @param exprs - The expressions, evaluated per row.
+ * @param names - Every symbol the expressions use.
+ * @param invariant - The symbols fixed for a whole call (parameters); the others are columns.
+ * @throws {@link FisherError} as {@link compile}; the kernel's `map` and `sum` throw `bad-value`
+ *   for columns of the wrong number, type or length.
  * @example
  * const k = compileColumns([parseExpr('(x - mu)/sigma^2')], ['x', 'mu', 'sigma'], ['mu', 'sigma']);
  * const out = [new Float64Array(2)];
- * k.map([new Float64Array([1, 3])], [1, 2], out); // out[0] = [0, 0.5]
+ * k.map([new Float64Array([1, 3])], [1, 2], out);
+ * out; // → [[0, 0.5]]
+ * const sums = new Float64Array(1);
+ * k.sum([new Float64Array([1, 3])], [1, 2], sums);
+ * sums; // → [0.5]
  */
 export function compileColumns(exprs: readonly Expr[], names: readonly string[], invariant: readonly string[] = []): ColumnKernel {
   checkNames(names, invariant);

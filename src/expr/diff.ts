@@ -21,14 +21,30 @@ export const symbolic: Algebra<Expr> = {
   call: (fn, args) => call(fn, args),
 };
 
+/**
+ * Options of symbolic differentiation: its budget.
+ *
+ * @example
+ * diff(parseExpr('exp(x^2)'), 'x', { maxNodes: 1000 }); // → 2*x*exp(x^2)
+ * diff(parseExpr('exp(x^2)'), 'x', { maxNodes: 2 }); // → throws FisherError (too-large): the derivative with respect to x grew past 2 nodes
+ */
 export interface DiffOptions {
   /** Stop with a "too large" error past this many distinct result nodes (default 200000). */
   readonly maxNodes?: number;
 }
 
 /**
- * ∂e/∂name.
- * @example diff(parseExpr('x^2*log(x)'), 'x') // 2*x*log(x) + x
+ * The symbolic derivative ∂e/∂name, by the chain rule with the function table's rules, in
+ * canonical form but not simplified (see {@link simplify}). Shared subexpressions are derived once.
+ *
+ * @param name - The symbol to differentiate by (other symbols are constants).
+ * @throws {@link FisherError} `too-large` past `maxNodes` result nodes; `unknown-function` for a
+ *   call of a function not in the table; `not-differentiable` where an integer-only argument
+ *   (polygamma's order) depends on `name`.
+ * @example
+ * diff(parseExpr('x^2*log(x)'), 'x'); // → x + 2*x*log(x)
+ * diff(parseExpr('lgamma(a)*x'), 'a'); // → x*digamma(a)
+ * diff(call('polygamma', [sym('k'), sym('x')]), 'k'); // → throws FisherError (not-differentiable): polygamma is not differentiable in its argument 1, which depends on k (it must be a whole number)
  */
 export function diff(e: Expr, name: string, options: DiffOptions = {}): Expr {
   const maxNodes = options.maxNodes ?? 200_000;
@@ -116,11 +132,24 @@ function derivative(node: Expr, d: (x: Expr) => Expr, name: string): Expr {
   }
 }
 
-/** The gradient of e with respect to the named symbols. */
+/**
+ * The gradient of e with respect to the named symbols, in their order (not simplified).
+ *
+ * @throws {@link FisherError} as {@link diff}.
+ * @example
+ * gradient(parseExpr('a*x^2 + b*x'), ['a', 'b']); // → [x^2, x]
+ */
 export const gradient = (e: Expr, names: readonly string[], options?: DiffOptions): Expr[] =>
   names.map((n) => diff(e, n, options));
 
-/** The symmetric matrix of second derivatives; each entry derived once. */
+/**
+ * The Hessian of e: the symmetric matrix of second derivatives in the named symbols, each entry
+ * derived once (not simplified).
+ *
+ * @throws {@link FisherError} as {@link diff}.
+ * @example
+ * hessianOf(parseExpr('a*b^2'), ['a', 'b']); // → [[0, 2*b], [2*b, 2*a]]
+ */
 export function hessianOf(e: Expr, names: readonly string[], options?: DiffOptions): Expr[][] {
   const g = gradient(e, names, options);
   const h: Expr[][] = names.map(() => []);

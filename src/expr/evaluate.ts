@@ -20,14 +20,29 @@ export const numeric: Algebra<number> = {
   call: (fn, args) => FUNCTIONS.get(fn)!.eval(...args),
 };
 
+/**
+ * Values of symbols by name: a Map, or a plain object (`{ mu: 0, sigma: 1 }`); a vector's
+ * components by their names (`'beta[2]'`).
+ *
+ * @example
+ * evaluate(parseExpr('beta[1] + 2*beta[2]'), { 'beta[1]': 1, 'beta[2]': 3 }); // → 7
+ */
 export type Env = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
 
 const lookup = (env: Env, name: string): number | undefined =>
   env instanceof Map ? env.get(name) : (env as Record<string, number>)[name];
 
 /**
- * Evaluate `e` with the symbols bound by `env` (and pi, e, euler_gamma).
+ * The value of `e` in double precision, with the symbols bound by `env` (and pi, e, euler_gamma
+ * known). Outside a function's domain the value is NaN, as in floating point (log(−1) is NaN),
+ * never an exception; shared subexpressions are evaluated once.
+ *
  * @throws RangeError naming the first unbound symbol.
+ * @example
+ * evaluate(parseExpr('-(x - mu)^2/(2*sigma^2)'), { x: 1.3, mu: 0.3, sigma: 2 }); // → -0.125
+ * evaluate(parseExpr('trigamma(k) + euler_gamma'), new Map([['k', 1]])); // → 2.2221497317497594
+ * evaluate(parseExpr('log(x)'), { x: -1 }); // → NaN
+ * evaluate(parseExpr('x + y'), { x: 1 }); // → throws RangeError: no value for y
  */
 export function evaluate(e: Expr, env: Env): number {
   const memo = new Map<Expr, number>();

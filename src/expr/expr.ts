@@ -88,11 +88,30 @@ const ids = (xs: readonly Expr[]): string => xs.map((x) => x.id).join(',');
 // ---------------------------------------------------------------------------------------------
 // Leaves.
 
+/**
+ * The number value/den, exact (a rational in lowest terms).
+ *
+ * @param value - An integer (a number or a bigint), or a {@link Rational}.
+ * @param den - The denominator, 1 if omitted.
+ * @throws RangeError for a zero denominator or a number that is not an integer (write 0.1 as
+ *   `num(1, 10)`).
+ * @example
+ * num(6, 4); // → 3/2
+ * num(3n) === parseExpr('3'); // → true
+ * num(0.5); // → throws RangeError: The number 0.5 cannot be converted to a BigInt because it is not an integer
+ */
 export function num(value: Rational | number | bigint, den?: number | bigint): Num {
   const q = typeof value === 'object' ? normalised(value) : rat(value, den ?? 1n);
   return intern(`n${q.n}/${q.d}`, (id) => makeNode<Num>({ kind: 'num', id, value: q }));
 }
 
+/**
+ * The symbol named `name`. Names are not checked: `sym('beta[2]')` is the component written
+ * `beta[2]`, and `pi`, `e`, `euler_gamma` are the named constants.
+ *
+ * @example
+ * mul(num(2), sym('pi')); // → 2*pi
+ */
 export function sym(name: string): Sym {
   return intern(`s${name}`, (id) => makeNode<Sym>({ kind: 'sym', id, name }));
 }
@@ -191,7 +210,15 @@ function scaleTerm(c: Rational, core: Expr): Expr {
   return rawMul([num(c), ...f]);
 }
 
-/** The canonical sum of its arguments. */
+/**
+ * The canonical sum of its arguments: nested sums flattened, like terms collected (2x + x = 3x),
+ * numbers added exactly, terms sorted; a number times a sum is distributed when it meets other
+ * terms, so that 1 - (1 - x) is x. No argument gives 0.
+ *
+ * @example
+ * add(sym('x'), num(1), sym('x')); // → 2*x + 1
+ * add(num(1), sub(sym('y'), num(1))); // → y
+ */
 export function add(...xs: Expr[]): Expr {
   let constant = ZERO_Q;
   const coefs = new Map<Expr, Rational>();
@@ -222,7 +249,20 @@ export function add(...xs: Expr[]): Expr {
   return intern(`+${ids(terms)}`, (id) => makeNode<Add>({ kind: 'add', id, terms }));
 }
 
+/**
+ * a − b, as the canonical sum a + (−1)·b.
+ *
+ * @example
+ * sub(sym('x'), sym('mu')); // → x - mu
+ * sub(sym('x'), sym('x')); // → 0
+ */
 export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
+/**
+ * −a, as the canonical product (−1)·a.
+ *
+ * @example
+ * neg(sub(sym('x'), num(1))); // → -(x - 1)
+ */
 export const neg = (a: Expr): Expr => mul(MINUS_ONE, a);
 
 const bigGcd = (a: bigint, b: bigint): bigint => {
@@ -284,7 +324,14 @@ export function linearForm(e: Expr): Expr {
 // ---------------------------------------------------------------------------------------------
 // Products.
 
-/** The canonical product of its arguments. */
+/**
+ * The canonical product of its arguments: nested products flattened, powers of one base merged
+ * (x·x² = x³), the rational coefficient first, factors sorted. No argument gives 1.
+ *
+ * @example
+ * mul(num(2), sym('x'), pow(sym('x'), num(2)), num(1, 4)); // → x^3/2
+ * mul(sym('x'), pow(sym('x'), num(-1))); // → 1
+ */
 export function mul(...xs: Expr[]): Expr {
   // A lone operand is already canonical (a sum stays a sum: mul(2*a + 2*b) is not 2*(a + b)).
   const nonUnit = xs.filter((x) => x !== ONE);
@@ -336,6 +383,13 @@ export function mul(...xs: Expr[]): Expr {
   return rawMul(factors);
 }
 
+/**
+ * a / b, as the canonical product a·b^(−1). Dividing by the number 0 is a power 0^(−1) left
+ * unevaluated (it evaluates to Infinity).
+ *
+ * @example
+ * div(sym('x'), mul(num(2), sym('sigma'))); // → x/(2*sigma)
+ */
 export const div = (a: Expr, b: Expr): Expr => mul(a, pow(b, MINUS_ONE));
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +397,16 @@ export const div = (a: Expr, b: Expr): Expr => mul(a, pow(b, MINUS_ONE));
 
 const MAX_EXACT_POWER_BITS = 4096;
 
-/** The canonical power b^e. */
+/**
+ * The canonical power b^e. Rational powers of rationals fold where exact (4^(1/2) = 2), integer
+ * powers distribute over products and powers ((x y)^2 = x^2 y^2, (x^a)^2 = x^(2a)), e^y is exp(y),
+ * and |u|^(2k) = u^(2k); rewrites that need a sign (√(x²) = |x|) are left to {@link simplify}.
+ *
+ * @example
+ * pow(num(4), num(1, 2)); // → 2
+ * pow(mul(num(3), sym('x')), num(2)); // → 9*x^2
+ * pow(pow(sym('x'), num(2)), num(1, 2)); // → sqrt(x^2)
+ */
 export function pow(b: Expr, e: Expr): Expr {
   e = linearForm(e);
   if (!(e.kind === 'num' && qisInt(e.value))) b = linearForm(b);
@@ -391,6 +454,13 @@ function foldNumericPower(b: Rational, q: Rational): Expr | undefined {
   return num(qpowInt(rat(rn, rd), q.n));
 }
 
+/**
+ * √a, as the power a^(1/2).
+ *
+ * @example
+ * sqrt(mul(num(2), sym('pi'))); // → sqrt(2*pi)
+ * sqrt(num(9)); // → 3
+ */
 export const sqrt = (a: Expr): Expr => pow(a, HALF);
 
 // ---------------------------------------------------------------------------------------------
@@ -404,7 +474,19 @@ export function registerFold(fn: string, fold: Fold): void {
   folds.set(fn, fold);
 }
 
-/** The canonical call fn(args); the function table's fold rules apply first. */
+/**
+ * The canonical call fn(args) of a function of the table ({@link FUNCTIONS}); the table's folds
+ * apply (log(1) = 0, exp(log a) = a, digamma(1) = −γ, sqrt(a) = a^(1/2)) after each argument is put
+ * in linear form (a rational times a sum distributed: −2*(a + b*z) is −2*a − 2*b*z). The name and
+ * the number of arguments are not checked here (the parser checks them): evaluating or
+ * differentiating a call of an unknown function throws.
+ *
+ * @example
+ * call('lgamma', [add(sym('a'), num(1))]); // → lgamma(a + 1)
+ * call('log', [num(1)]); // → 0
+ * call('exp', [call('log', [sym('a')])]); // → a
+ * call('exp', [mul(num(-2), add(sym('a'), sym('b')))]) === parseExpr('exp(-2*a - 2*b)'); // → true
+ */
 export function call(fn: string, argsIn: readonly Expr[]): Expr {
   const args = argsIn.map(linearForm);
   const fold = folds.get(fn);
@@ -418,7 +500,14 @@ export function call(fn: string, argsIn: readonly Expr[]): Expr {
 // ---------------------------------------------------------------------------------------------
 // Traversal helpers.
 
-/** The direct children of a node. */
+/**
+ * The direct children of a node: a sum's terms, a product's factors, a power's base and exponent,
+ * a call's arguments; none for numbers and symbols.
+ *
+ * @example
+ * children(parseExpr('x^2 + log(y)')); // → [x^2, log(y)]
+ * children(parseExpr('x^2')); // → [x, 2]
+ */
 export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
     case 'num':
@@ -454,7 +543,13 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
 
 /**
  * Bottom-up map over the distinct subtrees of `e` (each shared subtree is visited once), using an
- * explicit stack so that very deep trees cannot overflow the call stack.
+ * explicit stack so that very deep trees cannot overflow the call stack. `f` receives each node and
+ * the node rebuilt (through the smart constructors) from its children's results, and returns the
+ * node's result.
+ *
+ * @example
+ * // Replace every log by log1p of its argument minus 1.
+ * mapBottomUp(parseExpr('log(x) + log(y^2)'), (_node, r) => (r.kind === 'call' && r.fn === 'log' ? call('log1p', [sub(r.args[0], num(1))]) : r)); // → log1p(x - 1) + log1p(y^2 - 1)
  */
 export function mapBottomUp(e: Expr, f: (node: Expr, rebuilt: Expr) => Expr): Expr {
   const done = new Map<Expr, Expr>();
@@ -475,7 +570,13 @@ export function mapBottomUp(e: Expr, f: (node: Expr, rebuilt: Expr) => Expr): Ex
   return done.get(e)!;
 }
 
-/** The distinct subexpressions of `e` (itself included), each once, without recursion. */
+/**
+ * The distinct subexpressions of `e` (itself included), each once, without recursion: the nodes of
+ * `e` as a DAG, so a shared subtree counts once.
+ *
+ * @example
+ * [...subexpressions(parseExpr('(x + 1)^2 * log(x + 1)'))].map(String); // → ['(x + 1)^2*log(x + 1)', '(x + 1)^2', '2', 'x + 1', 'x', '1', 'log(x + 1)']
+ */
 export function subexpressions(e: Expr): Set<Expr> {
   const seen = new Set<Expr>();
   const stack = [e];
@@ -488,13 +589,25 @@ export function subexpressions(e: Expr): Set<Expr> {
   return seen;
 }
 
-/** The names of the symbols in `e` (named constants such as pi included). */
+/**
+ * The names of the symbols in `e` (named constants such as pi included).
+ *
+ * @param out - A set to add the names to (a new one by default).
+ * @example
+ * symbols(parseExpr('-(x - mu)^2/(2*sigma^2) - log(sqrt(2*pi)*sigma)')); // → Set { 'x', 'mu', 'sigma', 'pi' }
+ */
 export function symbols(e: Expr, out: Set<string> = new Set()): Set<string> {
   for (const n of subexpressions(e)) if (n.kind === 'sym') out.add(n.name);
   return out;
 }
 
-/** Does `e` contain the symbol `name`? */
+/**
+ * Whether `e` contains the symbol `name`.
+ *
+ * @example
+ * dependsOn(parseExpr('x*log(theta)'), 'theta'); // → true
+ * dependsOn(parseExpr('x*log(theta)'), 'mu'); // → false
+ */
 export function dependsOn(e: Expr, name: string): boolean {
   return symbols(e).has(name);
 }
@@ -502,7 +615,14 @@ export function dependsOn(e: Expr, name: string): boolean {
 /** Number of distinct nodes in `e` (its size as a DAG). */
 export const size = (e: Expr): number => subexpressions(e).size;
 
-/** Substitute symbols by expressions, simultaneously. */
+/**
+ * Substitutes symbols by expressions, simultaneously (a replacement is not substituted into again),
+ * and rebuilds the result in canonical form.
+ *
+ * @param map - Expressions by the names of the symbols they replace.
+ * @example
+ * substitute(parseExpr('x*log(theta) + theta'), new Map([['theta', parseExpr('exp(eta)')], ['x', sym('theta')]])); // → exp(eta) + eta*theta
+ */
 export function substitute(e: Expr, map: ReadonlyMap<string, Expr>): Expr {
   if (map.size === 0) return e;
   return mapBottomUp(e, (node, rebuilt) => (node.kind === 'sym' ? (map.get(node.name) ?? node) : rebuilt));

@@ -20,11 +20,30 @@ import {
   type Interval,
 } from './interval';
 
-/** ∂f/∂(argument i), as an expression in the arguments over any algebra. */
+/**
+ * A derivative rule: ∂f/∂(argument i) as an expression in the arguments, written once over any
+ * {@link Algebra}, so that the symbolic engine (expressions), the numeric one (numbers) and forward
+ * mode (dual numbers) all use the same rule.
+ *
+ * @example
+ * const dLgamma = FUNCTIONS.get('lgamma').d[0];
+ * dLgamma(forwardAlgebra, [3]); // → 0.9227843350984671
+ */
 export type Rule = <T>(A: Algebra<T>, args: readonly T[]) => T;
 
+/**
+ * One function of the model language: its numerics, derivative rules, domain, range, LaTeX.
+ *
+ * @example
+ * const f = FUNCTIONS.get('trigamma');
+ * [f.arity, f.description]; // → [1, 'trigamma function ψ₁(x) = d²/dx² log Γ(x)']
+ * f.eval(1); // → 1.6449340668482264
+ * f.domain; // → [{ lo: 0, hi: Infinity, loOpen: true, hiOpen: true }]
+ */
 export interface FunctionDef {
+  /** The name written in the language. */
   readonly name: string;
+  /** The number of arguments. */
   readonly arity: number;
   /** One line for `--help` and error messages. */
   readonly description: string;
@@ -424,7 +443,16 @@ const DEFS: FunctionDef[] = /* @__PURE__ */ (() => [
   },
 ])();
 
-/** The function table, by name. */
+/**
+ * The function table, by name (read-only): every function the model language knows, with its
+ * numeric evaluation, its derivative rules, its domain, its range and its LaTeX. The symbolic,
+ * forward and reverse modes all read their derivatives from here.
+ *
+ * @example
+ * FUNCTIONS.get('lbeta').description; // → 'log of the beta function, log B(a, b)'
+ * FUNCTIONS.get('softplus').eval(0); // → 0.6931471805599453
+ * FUNCTIONS.has('asin'); // → false
+ */
 export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = /* @__PURE__ */ new Map(
   /* @__PURE__ */ DEFS.map((d): [string, FunctionDef] => {
     const fold = FOLDS[d.name];
@@ -435,5 +463,10 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = /* @__PURE__ */ new M
 /** Look up a function; undefined for unknown names. */
 export const lookupFunction = (name: string): FunctionDef | undefined => FUNCTIONS.get(name);
 
-/** The names of all functions, for "did you mean" suggestions and documentation. */
+/**
+ * The names of all functions of the table, in its order (the order of `fisherlab functions`).
+ *
+ * @example
+ * functionNames().slice(0, 8); // → ['log', 'exp', 'sqrt', 'abs', 'sign', 'log1p', 'expm1', 'sigmoid']
+ */
 export const functionNames = (): string[] => DEFS.map((d) => d.name);

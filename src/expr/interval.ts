@@ -2,10 +2,21 @@
  * Real intervals with open or closed ends, and interval arithmetic: the basis of sign reasoning
  * (sigma > 0 => sqrt(sigma^2) = sigma) and of domain checks of user models.
  */
+/**
+ * A real interval with open or closed ends; −∞ and +∞ are `-Infinity` and `Infinity`, always open
+ * ends. Positive: `{ lo: 0, hi: Infinity, loOpen: true, hiOpen: true }`.
+ *
+ * @example
+ * rangeOf(parseExpr('exp(t)'), () => undefined); // → { lo: 0, hi: Infinity, loOpen: true, hiOpen: true }
+ */
 export interface Interval {
+  /** The lower end. */
   readonly lo: number;
+  /** The upper end. */
   readonly hi: number;
+  /** True when the lower end is excluded. */
   readonly loOpen: boolean;
+  /** True when the upper end is excluded. */
   readonly hiOpen: boolean;
 }
 

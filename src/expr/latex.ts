@@ -18,6 +18,9 @@ const CONSTANTS: Record<string, string> = { pi: '\\pi', e: 'e', euler_gamma: '\\
  * LaTeX for a symbol name: mu -> \mu, sigma2 -> \sigma_{2}, x_i -> x_{i}, beta[2] -> \beta_{2}, lam -> \mathit{lam}.
  * Every identifier of the language gives valid LaTeX: x2_3 -> {x_{2}}_{3} (no double subscript),
  * and underscores that cannot be subscripts (x_, _x, a__b) are escaped.
+ *
+ * @example
+ * ['mu', 'sigma2', 'beta[2]', 'lam', 'x_i'].map(latexName); // → ['\mu', '\sigma_{2}', '\beta_{2}', '\mathit{lam}', 'x_{i}']
  */
 export function latexName(name: string): string {
   const c = CONSTANTS[name];
@@ -48,8 +51,12 @@ interface Printed {
 }
 
 /**
- * LaTeX of an expression, ready for KaTeX or a LaTeX document.
- * @example toLatex(parseExpr('n/(theta*(1-theta))')) // "\\frac{n}{\\theta \\left(1 - \\theta\\right)}"
+ * LaTeX of an expression, ready for KaTeX or a LaTeX document: fractions, Greek letters,
+ * the special functions by their usual symbols (ψ, ψ₁, log Γ, B).
+ *
+ * @example
+ * toLatex(parseExpr('n/(theta*(1-theta))')); // → '\frac{n}{\theta \left(1 - \theta\right)}'
+ * toLatex(parseExpr('trigamma(k) - 1/k')); // → '\psi^{(1)}(k) - \frac{1}{k}'
  */
 export function toLatex(e: Expr): string {
   return fmt(e).s;
@@ -129,10 +136,20 @@ function fmtProduct(e: Expr): Printed {
   return { s, prec: fr.negative ? Prec.Neg : denParts.length > 0 ? Prec.Atom : numParts.length > 1 ? Prec.Mul : Prec.Pow };
 }
 
-/** A column vector as a pmatrix. */
+/**
+ * A column vector as a `pmatrix`, each entry by {@link toLatex}.
+ *
+ * @example
+ * latexVector(score(parse('x ~ Poisson(lam)'))); // → '\begin{pmatrix} \frac{x}{\mathit{lam}} - 1 \end{pmatrix}'
+ */
 export const latexVector = (v: readonly Expr[]): string =>
   `\\begin{pmatrix} ${v.map(toLatex).join(' \\\\ ')} \\end{pmatrix}`;
 
-/** A matrix as a pmatrix. */
+/**
+ * A matrix as a `pmatrix`, each entry by {@link toLatex}.
+ *
+ * @example
+ * latexMatrix(fisher(parse('x ~ Normal(mu, sigma)')).matrix); // → '\begin{pmatrix} \frac{1}{\sigma^{2}} & 0 \\ 0 & \frac{2}{\sigma^{2}} \end{pmatrix}'
+ */
 export const latexMatrix = (m: readonly (readonly Expr[])[]): string =>
   `\\begin{pmatrix} ${m.map((r) => r.map(toLatex).join(' & ')).join(' \\\\ ')} \\end{pmatrix}`;

@@ -168,8 +168,13 @@ interface Printed {
 }
 
 /**
- * Print an expression in fisherlab's syntax.
- * @example printExpr(parseExpr('-(x-mu)^2/(2*sigma^2)')) // "-(x - mu)^2/(2*sigma^2)"
+ * An expression in fisherlab's syntax, as a reader writes it: quotients for negative powers,
+ * `sqrt` for powers 1/2, a leading minus pulled out. {@link parseExpr} reads it back to the same
+ * node; `String(e)` is the same text.
+ *
+ * @example
+ * printExpr(parseExpr('-(x-mu)^2/(2*sigma^2)')); // → '-(x - mu)^2/(2*sigma^2)'
+ * printExpr(pow(sym('x'), num(-1, 2))); // → '1/sqrt(x)'
  */
 export function printExpr(e: Expr): string {
   return fmt(e).s;
@@ -254,10 +259,24 @@ function fractionText(fr: Fraction): string {
   return fr.negative ? `-${s}` : s;
 }
 
-/** Print a vector as `[a, b]`. */
+/**
+ * A vector as `[a, b]`, each entry by {@link printExpr}.
+ *
+ * @example
+ * printVector(score(parse('x ~ Normal(mu, sigma)'))); // → '[(x - mu)/sigma^2, (x - mu)^2/sigma^3 - 1/sigma]'
+ */
 export const printVector = (v: readonly Expr[]): string => `[${v.map(printExpr).join(', ')}]`;
 
-/** Print a matrix as `[[a, b], [c, d]]`, one row per line when `multiline`. */
+/**
+ * A matrix as `[[a, b], [c, d]]`, each entry by {@link printExpr}; `null` entries (no closed form)
+ * print as `null`.
+ *
+ * @param multiline - One row per line.
+ * @example
+ * const F = fisher(parse('x ~ Gamma(a, b)')).matrix;
+ * printMatrix(F); // → '[[trigamma(a), -1/b], [-1/b, a/b^2]]'
+ * printMatrix(F, true); // → '[[trigamma(a), -1/b],\n [-1/b, a/b^2]]'
+ */
 export function printMatrix(m: readonly (readonly Expr[])[], multiline = false): string {
   const rows = m.map((r) => `[${r.map(printExpr).join(', ')}]`);
   return multiline ? `[${rows.join(',\n ')}]` : `[${rows.join(', ')}]`;

@@ -7,9 +7,28 @@ import { FUNCTIONS } from './functions';
 import { REAL, ivAdd, ivMonotone, ivMul, ivPowInt, ivPowReal, isPositive, iv, point, POSITIVE, type Interval } from './interval';
 import { qtoNumber } from './rational';
 
+/**
+ * The interval each symbol lies in, by name; undefined for a symbol with no assumption (real).
+ * {@link modelRanges} gives a model's (its declared domains and supports).
+ *
+ * @example
+ * const ranges = modelRanges(parse('x ~ Beta(a, b)'));
+ * [ranges('x'), ranges('a'), ranges('y')]; // → [{ lo: 0, hi: 1, loOpen: true, hiOpen: true }, { lo: 0, hi: Infinity, loOpen: true, hiOpen: true }, undefined]
+ */
 export type SymbolRanges = (name: string) => Interval | undefined;
 
-/** An interval holding every value of `e` when each symbol lies in its interval (unknown: real). */
+/**
+ * An interval holding every value of `e` when each symbol lies in its interval (unknown: real),
+ * by interval arithmetic with the function table's ranges: the sign reasoning behind domain checks
+ * and {@link simplify}. The interval may be wider than the true range, never narrower.
+ *
+ * @param ranges - The intervals of the symbols.
+ * @param memo - A cache of results by node, shared between calls with the same `ranges`.
+ * @example
+ * const ranges = modelRanges(parse('x ~ Gamma(k, theta)'));
+ * rangeOf(parseExpr('k*theta^2 + 1'), ranges); // → { lo: 1, hi: Infinity, loOpen: true, hiOpen: true }
+ * rangeOf(parseExpr('sigmoid(x) - 1'), ranges); // → { lo: -0.5, hi: 0, loOpen: true, hiOpen: true }
+ */
 export function rangeOf(e: Expr, ranges: SymbolRanges, memo: Map<Expr, Interval> = new Map()): Interval {
   const hit = memo.get(e);
   if (hit !== undefined) return hit;

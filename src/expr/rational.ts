@@ -1,13 +1,22 @@
 /**
- * Exact rational numbers n/d with bigint parts, always in lowest terms with d > 0.
+ * An exact rational number n/d with bigint parts, always in lowest terms with d > 0: the value
+ * of a {@link Num} node.
  * Coefficients of expressions are rationals, so `1/2` stays `1/2` and never becomes 0.5.
  *
  * The rationals this module makes print and serialise exactly: `String(q)` and `JSON.stringify(q)`
  * give "1/2" or "3" (a string, since a JSON number would round 1/3 and cannot hold a bigint), which
  * `parseExpr` reads back to the same number.
+ *
+ * @example
+ * const q = parseExpr('6/4').value;
+ * [q.n, q.d]; // → [3n, 2n]
+ * String(q); // → '3/2'
+ * JSON.stringify(q); // → '"3/2"'
  */
 export interface Rational {
+  /** The numerator. */
   readonly n: bigint;
+  /** The denominator, positive. */
   readonly d: bigint;
 }
 

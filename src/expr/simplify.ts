@@ -22,6 +22,12 @@ import { rangeOf, type SymbolRanges } from './range';
 import { rationalForm } from './rationalform';
 import { qsign, rat, type Rational } from './rational';
 
+/**
+ * What {@link simplify} may assume, and its budget.
+ *
+ * @example
+ * simplify(parseExpr('log(exp(2*t))/t'), { maxPasses: 2 }); // → 2
+ */
 export interface SimplifyOptions {
   /** Intervals of the symbols (parameter domains, data supports); unknown symbols are real. */
   readonly ranges?: SymbolRanges;
@@ -151,8 +157,17 @@ const RULES: Record<Expr['kind'], Array<{ name: string; rule: Rule }>> = {
 };
 
 /**
- * Simplify under the declared domains.
- * @example simplify(parseExpr('sqrt(sigma^2)'), { ranges: () => POSITIVE }) // sigma
+ * Simplifies an expression by named rewrite rules, to a bounded fixed point: combining fractions
+ * over a common denominator, cancelling rational functions, expanding where terms cancel, and the
+ * rewrites that need a sign, which it reads from `ranges` (√(σ²) = σ for σ > 0, log(a·b) = log a +
+ * log b for a, b > 0). Unknown symbols are real, so nothing that could be false is assumed.
+ *
+ * @example
+ * simplify(parseExpr('sqrt(sigma^2)')); // → abs(sigma)
+ * simplify(parseExpr('sqrt(sigma^2)'), { ranges: (name) => (name === 'sigma' ? { lo: 0, hi: Infinity, loOpen: true, hiOpen: true } : undefined) }); // → sigma
+ * simplify(parseExpr('1/l^2 + (k - 1)/l^2')); // → k/l^2
+ * const m = parse('x ~ Gamma(k, theta)');
+ * simplify(parseExpr('sqrt(x^2*theta^2) + log(x^k)'), { ranges: modelRanges(m) }); // → k*log(x) + theta*x
  */
 export function simplify(e: Expr, options: SimplifyOptions = {}): Expr {
   const ranges = options.ranges ?? (() => undefined);

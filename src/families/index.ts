@@ -8,6 +8,13 @@
  */
 import { NameMap } from '../expr/json';
 
+/**
+ * A built-in family: a model text whose `param` declarations, in order, are the arguments of
+ * `x ~ Name(args)`.
+ *
+ * @example
+ * FAMILIES.get('Exponential'); // → { name: 'Exponential', description: 'Exponential(lambda): rate lambda, mean 1/lambda', text: 'data x in nonnegative; param lambda in positive; logp = log(lambda) - lambda*x' }
+ */
 export interface FamilyDef {
   /** The name used after `~`. */
   readonly name: string;
@@ -208,7 +215,21 @@ const DEFS: FamilyDef[] = [
   },
 ];
 
-/** The families, by name. */
+/**
+ * The built-in families by name (read-only), each a model in fisherlab's own language, normalised
+ * with respect to Lebesgue measure (continuous data) or counting measure (discrete data).
+ *
+ * @example
+ * FAMILIES.get('Poisson').text; // → 'data x in naturals; param lambda in positive; logp = x*log(lambda) - lambda - lfact(x)'
+ * FAMILIES.get('Gamma').description; // → 'Gamma(alpha, beta): shape alpha, rate beta, mean alpha/beta'
+ */
 export const FAMILIES: ReadonlyMap<string, FamilyDef> = /* @__PURE__ */ new NameMap(/* @__PURE__ */ DEFS.map((f) => [f.name, f]));
 
+/**
+ * The names of the built-in families, in the order `fisherlab families` lists them.
+ *
+ * @example
+ * familyNames().slice(0, 5); // → ['Bernoulli', 'Binomial', 'Poisson', 'Geometric', 'NegativeBinomial']
+ * familyNames().length; // → 28
+ */
 export const familyNames = (): string[] => DEFS.map((f) => f.name);

@@ -13,9 +13,19 @@ import type { FisherResult } from './fisher';
 import { expectation } from './numeric';
 import { parameterPoints } from './points';
 
+/**
+ * One check of a Fisher result, passed or failed, with what was compared.
+ *
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * checkFisher(m, fisher(m), new Map([['lam', 3]]))[0]; // → { name: 'symmetric', ok: true, detail: 'F[i][j] = F[j][i] for every entry' }
+ */
 export interface Check {
+  /** What is checked: `symmetric`, `positive semi-definite`, `E[s] = 0`, ... */
   readonly name: string;
+  /** Whether it holds (within the numeric tolerance). */
   readonly ok: boolean;
+  /** The numbers behind the verdict. */
   readonly detail: string;
 }
 
@@ -56,7 +66,21 @@ export function symmetricEigenvalues(a: number[][]): number[] {
 const close = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 const fmt = (x: number): string => `${Number(x.toPrecision(6))}`;
 
-/** Run the checks at `at` (or at a random point inside the domains). */
+/**
+ * Checks a Fisher result without trusting the ladder (`fisherlab fisher --check`): symmetry,
+ * positive semi-definiteness at sample points, and, by numeric expectation at one point, the score
+ * identity E[s] = 0, the information identity E[s sᵀ] = −E[H], and each closed form against the
+ * numeric expectation of what it is the expectation of.
+ *
+ * @param r - The result of {@link fisher} for `m`.
+ * @param at - The point of the numeric checks (parameters and covariates); default a seeded
+ *   random point inside the domains.
+ * @throws {@link FisherError} `support` or `too-large` when the numeric expectation is not
+ *   available for the model's data.
+ * @example
+ * const m = parse('x ~ Gamma(a, b)');
+ * checkFisher(m, fisher(m), new Map([['a', 2], ['b', 3]])).map((c) => `${c.ok ? 'ok' : 'FAILED'} ${c.name}`); // → ['ok symmetric', 'ok positive semi-definite', 'ok E[score] = 0', 'ok E[s sᵀ] = −E[H]', 'ok closed form = numeric expectation']
+ */
 export function checkFisher(m: Model, r: FisherResult, at?: ReadonlyMap<string, number>): Check[] {
   const checks: Check[] = [];
   const n = r.params.length;

@@ -9,17 +9,35 @@ import { simplify } from '../expr/simplify';
 import type { SymbolRanges } from '../expr/range';
 import type { Model } from '../lang/model';
 
-/** Interval of every declared symbol of the model: the assumptions of simplification. */
+/**
+ * The interval of every declared symbol of the model (parameter domains, data supports): the
+ * assumptions under which fisherlab simplifies, for {@link simplify} and {@link rangeOf}.
+ *
+ * @example
+ * const ranges = modelRanges(parse('x ~ Gamma(k, theta)'));
+ * simplify(parseExpr('sqrt(theta^2)'), { ranges }); // → theta
+ */
 export const modelRanges = (m: Model): SymbolRanges => (name) => m.symbols.get(name)?.range;
 
+/**
+ * Options of {@link score} and {@link hessian}: their budget.
+ *
+ * @example
+ * score(parse('x ~ Normal(mu, sigma)'), { maxNodes: 5 }); // → throws FisherError (too-large): the derivative with respect to mu grew past 5 nodes
+ */
 export interface DerivativeOptions {
   /** Stop with a "too large" error past this many nodes per derivative (default 200000). */
   readonly maxNodes?: number;
 }
 
 /**
- * The score: the gradient of log p(x | θ) with respect to the parameters, in their declared order.
- * @example score(parse('x ~ Poisson(lam)')).map(printExpr) // ['x/lam - 1']
+ * The score: the gradient ∂/∂θ log p(x | θ) with respect to the parameters, in their declared
+ * order, derived symbolically and simplified under the declared domains.
+ *
+ * @throws {@link FisherError} `too-large` past `maxNodes`; `not-differentiable`.
+ * @example
+ * score(parse('x ~ Poisson(lam)')); // → [x/lam - 1]
+ * score(parse('x ~ Normal(mu, sigma)')).map(printExpr); // → ['(x - mu)/sigma^2', '(x - mu)^2/sigma^3 - 1/sigma']
  */
 export function score(m: Model, options: DerivativeOptions = {}): Expr[] {
   const ranges = modelRanges(m);
@@ -28,9 +46,12 @@ export function score(m: Model, options: DerivativeOptions = {}): Expr[] {
 }
 
 /**
- * The Hessian of log p(x | θ): the symmetric matrix of second derivatives in the parameters.
- * @example printMatrix(hessian(parse('x ~ Normal(mu, sigma)')))
- * // [[-1/sigma^2, -2*(x - mu)/sigma^3], [-2*(x - mu)/sigma^3, 1/sigma^2 - 3*(x - mu)^2/sigma^4]]
+ * The Hessian of log p(x | θ): the symmetric matrix ∂²/∂θ_i∂θ_j log p of second derivatives in the
+ * parameters, derived from the simplified score and simplified under the declared domains.
+ *
+ * @throws {@link FisherError} as {@link score}.
+ * @example
+ * printMatrix(hessian(parse('x ~ Normal(mu, sigma)'))); // → '[[-1/sigma^2, -2*(x - mu)/sigma^3], [-2*(x - mu)/sigma^3, 1/sigma^2 - 3*(x - mu)^2/sigma^4]]'
  */
 export function hessian(m: Model, options: DerivativeOptions = {}): Expr[][] {
   const ranges = modelRanges(m);
@@ -53,7 +74,15 @@ export function constantValues(m: Model): Map<string, number> {
   return new Map([...m.constants.values()].map((c) => [c.name, c.value]));
 }
 
-/** Evaluate expressions at a point (constants of the model filled in). */
+/**
+ * Evaluates expressions of a model at a point, with the model's constants filled in.
+ *
+ * @param point - Values of the parameters, data and covariates the expressions use.
+ * @throws RangeError naming a symbol without a value.
+ * @example
+ * const m = parse('const n = 10; x ~ Binomial(n, p)');
+ * evaluateAt(m, score(m), new Map([['x', 3], ['p', 0.25]])); // → [2.666666666666668]
+ */
 export function evaluateAt(m: Model, es: readonly Expr[], point: ReadonlyMap<string, number>): number[] {
   const env = new Map([...constantValues(m), ...point]);
   return es.map((e) => evaluate(e, env));

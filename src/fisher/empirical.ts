@@ -25,12 +25,31 @@ import type { Model } from '../lang/model';
 import { constantValues, hessian, score } from './derivatives';
 import { fisher } from './fisher';
 
-/** The engine of the log-likelihood's derivatives. */
+/**
+ * The engine of the log-likelihood's derivatives: `symbolic` (compiled symbolic derivatives of
+ * the scalar view), `forward` (dual numbers), `reverse` (the vector reverse mode). They agree to
+ * rounding.
+ *
+ * @example
+ * const m = parse('x ~ Gamma(a, b)');
+ * const rows = [new Map([['x', 1.5]]), new Map([['x', 0.5]])];
+ * ['symbolic', 'forward', 'reverse'].map((mode) => logLikelihood(m, rows, [2, 3], { mode }).score); // → [[1.063973834687504, -0.6666666666666667], [1.063973834687504, -0.6666666666666667], [1.0639738346875038, -0.6666666666666667]]
+ */
 export type LikelihoodMode = 'symbolic' | 'forward' | 'reverse';
 
+/**
+ * The log-likelihood of a data set at θ with its derivatives (see {@link logLikelihood}).
+ *
+ * @example
+ * const r = logLikelihood(parse('x ~ Poisson(lam)'), [new Map([['x', 3]]), new Map([['x', 5]])], [4], { hessian: true });
+ * r; // → { params: ['lam'], rows: 2, mode: 'symbolic', value: -3.488896323050976, score: [0], hessian: [[-0.5]], method: 'compiled derivatives of the scalar view' }
+ */
 export interface Likelihood {
+  /** The parameters, in the order of θ. */
   readonly params: string[];
+  /** The number of rows. */
   readonly rows: number;
+  /** The engine used. */
   readonly mode: LikelihoodMode;
   /** Σ_i log p(row_i | θ). */
   readonly value: number;
@@ -42,7 +61,14 @@ export interface Likelihood {
   readonly method?: string;
 }
 
-/** Rows of a data set: a DataSet, or values by name per row (the scalar view's names). */
+/**
+ * Rows of a data set: a {@link DataSet}, or values by name per row (the scalar view's names:
+ * `z[1]`, `z[2]` for a vector).
+ *
+ * @example
+ * const rows = [new Map([['x', 3]]), new Map([['x', 5]])];
+ * logLikelihood(parse('x ~ Poisson(lam)'), rows, [4]).value; // → -3.488896323050976
+ */
 export type Rows = DataSet | ReadonlyArray<ReadonlyMap<string, number>>;
 
 const isDataSet = (d: Rows): d is DataSet => !Array.isArray(d);
@@ -69,10 +95,19 @@ export function defaultMode(m: Model): LikelihoodMode {
 }
 
 /**
- * The log-likelihood of a data set, its score and (with `hessian`) its Hessian, at θ.
+ * The log-likelihood Σᵢ log p(rowᵢ | θ) of a data set, its score Σᵢ ∇ log p and (with `hessian`)
+ * its Hessian Σᵢ ∇² log p, at θ, by the engine `mode` (default: `symbolic` for a small scalar
+ * model, else `reverse`).
+ *
+ * @param rows - A {@link DataSet}, or values by name per row.
+ * @param at - θ by name, or in the order of the model's parameters.
+ * @param options - `hessian`: compute the Hessian too; `mode`: the engine.
+ * @throws {@link FisherError} `bad-value` for a missing value or column, or θ of the wrong length;
+ *   `support` for a value outside its support.
  * @example
  * const m = parse('x ~ Poisson(lam)');
- * logLikelihood(m, [new Map([['x', 3]]), new Map([['x', 5]])], new Map([['lam', 4]])).score; // [0]
+ * logLikelihood(m, [new Map([['x', 3]]), new Map([['x', 5]])], new Map([['lam', 4]])).score; // → [0]
+ * logLikelihood(m, dataSet(m, { x: [3, 5] }), [2], { hessian: true, mode: 'reverse' }).hessian; // → [[-2]]
  */
 export function logLikelihood(m: Model, rows: Rows, at: ReadonlyMap<string, number> | ArrayLike<number>, options: { hessian?: boolean; mode?: LikelihoodMode } = {}): Likelihood {
   const data = asDataSet(m, rows);
@@ -271,9 +306,16 @@ function channelWeights(m: Model, s: LinearStructure, data: DataSet, theta: Floa
  * A matrix of the data set at θ, as the total over the rows (P × P, row-major): Σ s sᵀ
  * (`empirical`), Σ −H (`observed`) or Σ I(θ | z_i) (`expected`, for models whose parameters enter
  * through linear predictors of covariates and whose reduced model has a closed form; null otherwise).
+ * Linear predictors are summed as weighted Gram products XᵀWX, in blocks.
+ *
+ * @param at - θ by name, or in the order of the model's parameters.
+ * @throws {@link FisherError} `bad-value` for θ of the wrong length or a data set of another model.
  * @example
  * const m = parse('const d = 2; given z in real[d]; param b in real[d]; y ~ Bernoulli(sigmoid(dot(z, b)))');
- * dataMatrix(m, dataSet(m, { y: [1, 0], z: [1, 0.5, 1, -1] }), [0.2, 0.1], 'expected'); // Σ σ(1 − σ) z zᵀ
+ * const data = dataSet(m, { y: [1, 0], z: [1, 0.5, 1, -1] });
+ * dataMatrix(m, data, [0.2, 0.1], 'expected'); // → [0.49551012293049035, -0.1263089988240928, -0.1263089988240928, 0.31090956087729155]
+ * dataMatrix(m, data, [0.2, 0.1], 'observed'); // → [0.49551012293049035, -0.1263089988240928, -0.1263089988240928, 0.31090956087729155]
+ * dataMatrix(parse('x ~ Cauchy(m, s)'), dataSet(parse('x ~ Cauchy(m, s)'), { x: [1, 2] }), [0, 1], 'expected'); // → [1, 0, 0, 1]
  */
 export function dataMatrix(m: Model, data: DataSet, at: ReadonlyMap<string, number> | ArrayLike<number>, quantity: 'empirical' | 'observed' | 'expected'): Float64Array | null {
   const theta = thetaOf(m, at);
@@ -329,8 +371,18 @@ function scoreGram(m: Model, data: DataSet, theta: Float64Array, squares: boolea
 // ---------------------------------------------------------------------------------------------
 // The report of `fisherlab fisher --data`.
 
+/**
+ * The empirical Fisher information of a data set, with the observed and expected information
+ * beside it (see {@link empiricalFisher}).
+ *
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * empiricalFisher(m, dataSet(m, { x: [3, 5, 2, 4] }), new Map([['lam', 3.5]])); // → { params: ['lam'], rows: 4, value: [[0.10204081632653057]], stderr: [[0.047130634219561277]], observed: [[0.2857142857142857]], expected: [[0.2857142857142857]] }
+ */
 export interface EmpiricalFisher {
+  /** The parameters, in order. */
   readonly params: string[];
+  /** The number of rows. */
   readonly rows: number;
   /** Mean of s sᵀ over the rows. */
   readonly value: number[][];
@@ -343,10 +395,19 @@ export interface EmpiricalFisher {
 }
 
 /**
- * The empirical Fisher information of a data set at θ, with the observed information beside it
- * and, where the parameters enter through linear predictors of covariates, the expected one.
- * @param rows a DataSet, or values of the data (and covariates) per row
- * @example empiricalFisher(parse('x ~ Poisson(lam)'), [new Map([['x', 3]]), new Map([['x', 5]])], new Map([['lam', 4]]))
+ * The empirical Fisher information of a data set at θ, the mean of s sᵀ over the rows with the
+ * standard error of each mean, with the observed information (the mean of −H) beside it and, where
+ * the parameters enter through linear predictors of covariates, the expected one given the rows'
+ * covariates. It is not the expected information of the model: it estimates it at the truth.
+ *
+ * @param rows - A {@link DataSet}, or values of the data (and covariates) per row.
+ * @param at - θ by name.
+ * @throws {@link FisherError} `bad-value` for fewer than 2 rows, a parameter without a value
+ *   (`bad-option`), or a value missing from a row.
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * const r = empiricalFisher(m, [new Map([['x', 3]]), new Map([['x', 5]]), new Map([['x', 4]])], new Map([['lam', 4]]));
+ * [r.value, r.stderr, r.observed]; // → [[[0.041666666666666664]], [[0.020833333333333336]], [[0.25]]]
  */
 export function empiricalFisher(m: Model, rows: Rows, at: ReadonlyMap<string, number>): EmpiricalFisher {
   const data = asDataSet(m, rows);

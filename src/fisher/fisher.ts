@@ -26,8 +26,22 @@ import { expectation, type NumericFisher } from './numeric';
 import { parameterPoints } from './points';
 import { standardise, standardiseWithShape, type StandardDensity } from './standardize';
 
+/**
+ * Which expectation a Fisher matrix is: `negative-hessian`, E[−∂²ℓ], the default; or
+ * `score-outer-product`, E[s sᵀ], used where log p is not twice differentiable in θ (abs, sign),
+ * where the two differ.
+ *
+ * @example
+ * fisher(parse('x ~ Laplace(m, b)')).estimator; // → 'score-outer-product'
+ */
 export type Estimator = 'negative-hessian' | 'score-outer-product';
 
+/**
+ * Options of {@link fisher}.
+ *
+ * @example
+ * fisher(parse('x ~ Gamma(a, b)'), { at: new Map([['a', 2], ['b', 3]]) }).value; // → [[0.644934066..., -0.333333333...], [-0.333333333..., 0.222222222...]]
+ */
 export interface FisherOptions {
   /**
    * Confirm that the density integrates (sums) to 1 at a sample point before deriving (default
@@ -36,54 +50,108 @@ export interface FisherOptions {
   readonly checkNormalised?: boolean;
   /** Parameter (and covariate) values at which to evaluate the matrix. */
   readonly at?: ReadonlyMap<string, number>;
-  /** Numeric evaluation for entries without a closed form (needs `at`); default true. */
+  /**
+   * The numeric evaluator of entries without a closed form, at `at`: {@link numericFisher}
+   * (quadrature or summation), or another with its signature. Without it, such entries have no
+   * number.
+   */
   readonly numeric?: (m: Model, targets: ReadonlyArray<ReadonlyArray<Expr>>, at: ReadonlyMap<string, number>) => NumericFisher;
 }
 
+/**
+ * The Fisher information of one observation, I(θ) = E_θ[−∂²ℓ/∂θ∂θᵀ], as {@link fisher} derived it:
+ * closed forms where the ladder found them, what each entry is the expectation of, the rung behind
+ * each entry, numbers at a point, and the trace a derivation is written from.
+ *
+ * @example
+ * const r = fisher(parse('x ~ Weibull(k, lambda)'));
+ * [r.closedForm, r.method]; // → [true, 'score identity + standardisation (Gumbel (minimum) of log x)']
+ * r.matrix[0][0]; // → (pi^2/6 + (1 - euler_gamma)^2)/k^2
+ */
 export interface FisherResult {
+  /** The parameters, in order: the rows and columns of the matrix. */
   readonly params: string[];
   /** Closed forms, `null` where none was derived. */
   readonly matrix: (Expr | null)[][];
+  /** True when every entry has a closed form. */
   readonly closedForm: boolean;
-  /** The rungs used, in the order of the ladder. */
+  /**
+   * The rungs used, in the order of the ladder, joined by ` + `: `constant in the data`,
+   * `score identity`, `log-partition (... family)`, `standardisation (...)`, `numeric (...)`.
+   */
   readonly method: string;
   /** The rung of each entry. */
   readonly methods: string[][];
   /** −E[Hessian], or E[score scoreᵀ] where the log-density is not smooth in θ. */
   readonly estimator: Estimator;
+  /** Notes a reader must see (the model's, and the ladder's). */
   readonly warnings: string[];
   /** Parameters that move the support (regularity fails): their entries carry no number. */
   readonly irregular: string[];
   /** The quantity each entry is the expectation of. */
   readonly targets: Expr[][];
+  /** With `at`: the matrix's numbers there (NaN for an irregular parameter's entries). */
   readonly value?: number[][];
+  /** With `at`: an estimate of each number's absolute error (0 for a closed form). */
   readonly error?: number[][];
   /** What the ladder did, entry by entry: the record a derivation is rendered from. */
   readonly trace: FisherTrace;
 }
 
-/** One term c_k(θ)·m_k(x) of a linearisation; the atom ONE holds the data-free part. */
+/**
+ * One term c_k(θ)·m_k(x) of a linearisation: an entry written as a sum over data atoms m_k with
+ * coefficients free of the data; the atom 1 holds the data-free part.
+ *
+ * @example
+ * fisher(parse('x ~ Normal(mu, sigma)')).trace.entries[2].linear; // → [{ atom: 1, coef: 3*mu^2/sigma^4 - 1/sigma^2 }, { atom: x, coef: -6*mu/sigma^4 }, { atom: x^2, coef: 3/sigma^4 }]
+ */
 export interface LinearTerm {
+  /** The data atom m_k(x) (1 for the data-free part). */
   readonly atom: Expr;
+  /** Its coefficient c_k(θ). */
   readonly coef: Expr;
 }
 
-/** A fact E_θ[atom] = value that an entry used, and where it came from. */
+/**
+ * A fact E_θ[atom] = value that an entry used, and where it came from.
+ *
+ * @example
+ * fisher(parse('x ~ Normal(mu, sigma)')).trace.entries[2].facts; // → [{ atom: x, value: mu, source: 'score identity' }, { atom: x^2, value: mu^2 + sigma^2, source: 'score identity' }]
+ */
 export interface MomentFact {
+  /** The data atom. */
   readonly atom: Expr;
+  /** Its expectation, a function of θ. */
   readonly value: Expr;
+  /** How it was found. */
   readonly source: MomentSource;
 }
 
-/** The rung of one entry, without its details. */
+/**
+ * The rung of the ladder behind one entry, without its details: `constant in the data` (1),
+ * `score identity` (2), `log-partition` (2b), `standardisation` (3), `numeric` (4), `irregular`
+ * (a support that moves with θ), `open` (no closed form and no number).
+ *
+ * @example
+ * fisher(parse('x ~ Normal(mu, sigma)')).trace.entries.map((e) => e.rung); // → ['constant in the data', 'score identity', 'score identity']
+ */
 export type Rung = 'constant in the data' | 'score identity' | 'log-partition' | 'standardisation' | 'numeric' | 'irregular' | 'open';
 
-/** How one entry (i ≤ j) of the matrix was obtained. */
+/**
+ * How one entry (i ≤ j) of the matrix was obtained.
+ *
+ * @example
+ * const e = fisher(parse('x ~ Poisson(lam)')).trace.entries[0];
+ * [e.target, e.rung, e.substituted, e.result]; // → [x/lam^2, 'score identity', 1/lam, 1/lam]
+ */
 export interface EntryTrace {
+  /** The row (0-based). */
   readonly i: number;
+  /** The column (0-based), i ≤ j. */
   readonly j: number;
   /** What the entry is the expectation of: −∂²ℓ/∂θ_i∂θ_j, or s_i s_j for a non-smooth ℓ. */
   readonly target: Expr;
+  /** The rung that gave the entry. */
   readonly rung: Rung;
   /** The text of `methods[i][j]`. */
   readonly method: string;
@@ -97,37 +165,85 @@ export interface EntryTrace {
   readonly result: Expr | null;
 }
 
-/** Rung 3: the location–scale reduction x = m + s z (or log x = m + s z). */
+/**
+ * Rung 3: the location–scale reduction x = m + s z (or log x = m + s z), where I(θ) = Jᵀ I₀ J with
+ * J = ∂(m, s)/∂θ and I₀ the standard density's information in (location, scale), divided by s².
+ *
+ * @example
+ * const st = fisher(parse('x ~ Weibull(k, lambda)')).trace.standardisation;
+ * [st.transform, st.data, st.location, st.scale, st.standard.name]; // → ['log', 'x', log(lambda), 1/k, 'Gumbel (minimum)']
+ */
 export interface StandardisationTrace {
+  /** `log` when log x, not x, is the location–scale variable. */
   readonly transform: 'identity' | 'log';
+  /** The datum. */
   readonly data: string;
+  /** The location m(θ). */
   readonly location: Expr;
+  /** The scale s(θ). */
   readonly scale: Expr;
+  /** The standard density z follows. */
   readonly standard: StandardDensity;
-  /** ∂m/∂θ_i and ∂s/∂θ_i: the Jacobian J of (m, s). */
+  /** ∂m/∂θ_i: the location's row of the Jacobian J. */
   readonly dLocation: readonly Expr[];
+  /** ∂s/∂θ_i: the scale's row of the Jacobian J. */
   readonly dScale: readonly Expr[];
 }
 
+/**
+ * What the ladder did, entry by entry: the record {@link derive} writes a derivation from.
+ *
+ * @example
+ * const t = fisher(parse('x ~ Normal(mu, sigma)')).trace;
+ * t.entries.map((e) => `${e.i}${e.j}: ${e.method}`); // → ['00: constant in the data', '01: score identity', '11: score identity']
+ * t.scoreEquations; // → [[{ atom: 1, coef: -mu/sigma^2 }, { atom: x, coef: 1/sigma^2 }], [{ atom: 1, coef: mu^2/sigma^3 - 1/sigma }, { atom: x, coef: -2*mu/sigma^3 }, { atom: x^2, coef: 1/sigma^3 }]]
+ */
 export interface FisherTrace {
+  /** The entries i ≤ j, by rows. */
   readonly entries: readonly EntryTrace[];
   /**
    * The score identity's equations E_θ[∂ℓ/∂θ_i] = 0 over data atoms (one linearisation per
    * parameter); present when some fact came from the score identity.
    */
   readonly scoreEquations?: ReadonlyArray<readonly LinearTerm[]>;
+  /** Rung 3: the location–scale reduction, when used. */
   readonly standardisation?: StandardisationTrace;
   /** Rung 3b: the name of the shape standardisation (a Student-t with ν a parameter). */
   readonly shape?: string;
   /** Rung 4: the numeric method, at `at`. */
-  readonly numeric?: { readonly method: string; readonly at: ReadonlyMap<string, number> };
+  readonly numeric?: {
+    /** The quadrature or summation used. */
+    readonly method: string;
+    /** The point. */
+    readonly at: ReadonlyMap<string, number>;
+  };
 }
 
 const RUNG_ORDER = ['constant in the data', 'score identity', 'log-partition', 'standardisation', 'numeric'];
 
 /**
- * The Fisher information matrix of one observation.
- * @example printMatrix(fisher(parse('x ~ Normal(mu, sigma)')).matrix) // [[1/sigma^2, 0], [0, 2/sigma^2]]
+ * The Fisher information matrix of one observation, I(θ) = E_θ[−∂²/∂θ∂θᵀ log p(x | θ)], by the
+ * method ladder: (1) entries free of the data are their own expectation; (2) linearity and the
+ * score identity E_θ[∂ℓ/∂θ_i] = 0, solved for the expectations of the data atoms (2b: a full
+ * exponential family's log-partition); (3) standardisation of location–scale families of x or
+ * log x to constants of a standard density; (4) with `at`, numerically, by adaptive quadrature or
+ * summation with an error estimate. Every entry records its rung; a closed form is claimed only
+ * when derived, and `null` marks an entry without one.
+ *
+ * Where log p is not twice differentiable in θ (abs, sign), the matrix is E[s sᵀ]; where the
+ * support moves with θ (Uniform(0, θ)), regularity fails and those parameters' entries have no
+ * number (`irregular`).
+ *
+ * @throws {@link FisherError} `bad-value` when the density does not integrate (sum) to 1 at a
+ *   sample point (with the missing constant when it is one); `too-large`, `not-differentiable` from
+ *   the derivatives; `support` when a numeric expectation is not available for the data's supports.
+ * @example
+ * printMatrix(fisher(parse('x ~ Normal(mu, sigma)')).matrix); // → '[[1/sigma^2, 0], [0, 2/sigma^2]]'
+ * const t = fisher(parse('x ~ StudentT(nu, mu, sigma)'));
+ * t.method; // → 'standardisation (Student-t with its degrees of freedom a parameter)'
+ * const mix = fisher(parse('data x in real; param w in (0, 1); logp = log(w*exp(-x^2/2) + (1 - w)*exp(-(x - 1)^2/2)) - log(2*pi)/2'), { at: new Map([['w', 0.3]]), numeric: numericFisher });
+ * [mix.matrix, mix.method, mix.value, mix.error]; // → [[[null]], 'numeric (adaptive Gauss–Kronrod quadrature)', [[0.875332739...]], [[1.8...e-11]]]
+ * fisher(parse('data x in real; param mu in real; logp = -(x - mu)^2/2')); // → throws FisherError (bad-value): the density is not normalised: exp(logp) integrates to 2.5066283 instead of 1 over the support, at mu = 1.353383039523142 (check the normalising constant and the declared support); the total does not depend on the parameters, so a constant is missing: add `- log(2.506628275)` to logp
  */
 export function fisher(m: Model, options: FisherOptions = {}): FisherResult {
   const ranges = modelRanges(m);

@@ -12,22 +12,46 @@ import type { Model } from '../lang/model';
 import { evaluateAt, hessian, score } from './derivatives';
 import type { FisherResult } from './fisher';
 
+/**
+ * The JSON object of a model's score and Hessian (`fisherlab score --json`, without `version` and
+ * `verb`): expressions in fisherlab's text syntax, numbers null where not finite.
+ *
+ * @example
+ * JSON.stringify(toJSON(parse('x ~ Exponential(lam)'))); // → '{"params":["lam"],"data":["x"],"score":["1/lam - x"],"hessian":[["-1/lam^2"]],"warnings":[]}'
+ */
 export interface DerivativesJSON {
+  /** The parameters, in order. */
   params: string[];
+  /** The data. */
   data: string[];
+  /** The score's entries. */
   score: string[];
+  /** The Hessian's entries, by rows. */
   hessian: string[][];
+  /** The model's warnings. */
   warnings: string[];
   /** With `at`: the point, by name (parameters and data). */
   at?: Record<string, number>;
-  value?: { score: (number | null)[]; hessian: (number | null)[][] };
+  /** With `at`: the numbers there (null where not finite). */
+  value?: {
+    /** The score's values. */
+    score: (number | null)[];
+    /** The Hessian's values. */
+    hessian: (number | null)[][];
+  };
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
- * Score and Hessian of a model as the stable JSON object; with `at`, their values there.
- * @example toJSON(parse('x ~ Poisson(lam)'), new Map([['x', 3], ['lam', 2]])).value.score // [0.5]
+ * The score and the Hessian of a model as the stable JSON object of `fisherlab score --json`; with
+ * `at`, their values there.
+ *
+ * @param at - Values of the parameters and the data.
+ * @param derived - The score and the Hessian, when already derived (else they are derived here).
+ * @throws {@link FisherError} as {@link hessian}; RangeError for a symbol without a value at `at`.
+ * @example
+ * toJSON(parse('x ~ Poisson(lam)'), new Map([['x', 3], ['lam', 2]])).value; // → { score: [0.5], hessian: [[-0.75]] }
  */
 export function toJSON(m: Model, at?: ReadonlyMap<string, number>, derived?: { score: Expr[]; hessian: Expr[][] }): DerivativesJSON {
   const s = derived?.score ?? score(m);
@@ -49,9 +73,19 @@ export function toJSON(m: Model, at?: ReadonlyMap<string, number>, derived?: { s
   return out;
 }
 
+/**
+ * The JSON object of a Fisher matrix (`fisherlab fisher --json`, without `version` and `verb`).
+ *
+ * @example
+ * const j = fisherToJSON(fisher(parse('x ~ Poisson(lam)'), { at: new Map([['lam', 4]]) }), new Map([['lam', 4]]));
+ * JSON.stringify(j); // → '{"params":["lam"],"method":"score identity","closedForm":true,"estimator":"negative-hessian","fisher":[["1/lam"]],"latex":"\\mathcal{I}(\\mathit{lam}) = \\begin{pmatrix} \\frac{1}{\\mathit{lam}} \\end{pmatrix}","methods":[["score identity"]],"warnings":[],"irregular":[],"at":{"lam":4},"value":{"fisher":[[0.25]]},"errorEstimate":{"fisher":[[0]]}}'
+ */
 export interface FisherJSON {
+  /** The parameters, in order. */
   params: string[];
+  /** The rungs of the ladder used, in its order (see {@link FisherResult.method}). */
   method: string;
+  /** True when every entry has a closed form. */
   closedForm: boolean;
   /** `negative-hessian` (E[−H]) or `score-outer-product` (E[s sᵀ], where log p is not smooth). */
   estimator: string;
@@ -61,18 +95,32 @@ export interface FisherJSON {
   latex: string;
   /** The rung of the ladder behind each entry. */
   methods: string[][];
+  /** Notes a reader must see. */
   warnings: string[];
   /** Parameters whose entries have no number because the support depends on them. */
   irregular: string[];
   /** With `at`: the point (parameters, and covariates), by name. */
   at?: Record<string, number>;
   /** With `at`: the numbers there (null where undefined). */
-  value?: { fisher: (number | null)[][] };
+  value?: {
+    /** The matrix's values. */
+    fisher: (number | null)[][];
+  };
   /** With `at`: an estimate of each number's absolute error (0 for a closed form). */
-  errorEstimate?: { fisher: (number | null)[][] };
+  errorEstimate?: {
+    /** The error estimate of each entry. */
+    fisher: (number | null)[][];
+  };
 }
 
-/** The stable JSON object of `fisherlab fisher --json` (`at`: the point the values were computed at). */
+/**
+ * A Fisher matrix as the stable JSON object of `fisherlab fisher --json`.
+ *
+ * @param r - The result of {@link fisher}.
+ * @param at - The point its values were computed at (written as `at` when it has values).
+ * @example
+ * fisherToJSON(fisher(parse('x ~ Normal(mu, sigma)'))).fisher; // → [['1/sigma^2', '0'], ['0', '2/sigma^2']]
+ */
 export function fisherToJSON(r: FisherResult, at?: ReadonlyMap<string, number>): FisherJSON {
   const out: FisherJSON = {
     params: r.params,
@@ -91,7 +139,13 @@ export function fisherToJSON(r: FisherResult, at?: ReadonlyMap<string, number>):
   return out;
 }
 
-/** I(θ) as a pmatrix; an entry without a closed form shows as the expectation it stands for. */
+/**
+ * I(θ) = (pmatrix) in LaTeX; an entry without a closed form shows as the expectation it stands for.
+ *
+ * @example
+ * fisherLatex(fisher(parse('x ~ Poisson(lam)'))); // → '\mathcal{I}(\mathit{lam}) = \begin{pmatrix} \frac{1}{\mathit{lam}} \end{pmatrix}'
+ * fisherLatex(fisher(parse('data x in real; param w in (0, 1); logp = log(w*exp(-x^2/2) + (1 - w)*exp(-(x - 1)^2/2)) - log(2*pi)/2'))); // → '\mathcal{I}(w) = \begin{pmatrix} \mathbb{E}\left[\frac{\left(e^{-\frac{x^{2}}{2}} - e^{-\frac{\left(x - 1\right)^{2}}{2}}\right)^{2}}{\left(w e^{-\frac{x^{2}}{2}} + \left(1 - w\right) e^{-\frac{\left(x - 1\right)^{2}}{2}}\right)^{2}}\right] \end{pmatrix}'
+ */
 export function fisherLatex(r: FisherResult): string {
   const ps = r.params.map(latexName).join(', ');
   const rows = r.matrix.map((row, i) =>

@@ -22,7 +22,12 @@ import { combine, linearize, type Linear } from './linearize';
 import { solveDetermined } from './linsolve';
 import { vanishesAt } from './points';
 
-/** How an atom's expectation was found. */
+/**
+ * How an atom's expectation was found: the score identity, or the log-partition of a full family.
+ *
+ * @example
+ * fisher(parse('x ~ Poisson(lam)')).trace.entries[0].facts.map((f) => f.source); // → ['score identity']
+ */
 export type MomentSource = 'score identity' | `log-partition (${string} family)`;
 
 export interface DataMoments {

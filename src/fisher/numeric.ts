@@ -10,19 +10,39 @@ import type { Expr } from '../expr/expr';
 import { integrateVec, sumSeriesVec, type QuadratureVecResult } from '../numeric/quadrature';
 import type { Model } from '../lang/model';
 
+/**
+ * Numeric expectations E_θ[g_k(x)] with their error estimates (see {@link expectation}).
+ *
+ * @example
+ * const m = parse('x ~ Exponential(lam)');
+ * expectation(m, [parseExpr('x'), parseExpr('x^2')], new Map([['lam', 2]])); // → { value: [0.5, 0.5], error: [4.3...e-13, 3.5...e-12], mass: 1.00000000..., method: 'numeric (adaptive Gauss–Kronrod quadrature)', converged: true }
+ */
 export interface Expectation {
+  /** E_θ[g_k], in the order of the expressions. */
   readonly value: number[];
+  /** An estimate of each value's absolute error. */
   readonly error: number[];
   /** ∫ p (or Σ p): 1 for a normalised density. */
   readonly mass: number;
+  /** The quadrature or summation used. */
   readonly method: string;
+  /** False when the quadrature stopped at its budget before reaching the tolerance. */
   readonly converged: boolean;
 }
 
-/** What the numeric rung returns to `fisher`: values and error estimates for every entry. */
+/**
+ * The numeric Fisher matrix at a point, with error estimates (see {@link numericFisher}).
+ *
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * numericFisher(m, fisher(m).targets, new Map([['lam', 4]])); // → { value: [[0.249999999...]], error: [[4.8...e-13]], method: 'numeric (summation with a tail bound)' }
+ */
 export interface NumericFisher {
+  /** The entries' values. */
   readonly value: number[][];
+  /** An estimate of each value's absolute error. */
   readonly error: number[][];
+  /** The quadrature or summation used. */
   readonly method: string;
 }
 
@@ -30,8 +50,22 @@ export interface NumericFisher {
 const MAX_OUTCOMES = 1_000_000;
 
 /**
- * E_θ[g_k(x)] for each expression g_k, at the parameter values in `env` (constants included).
- * @throws FisherError when the density is not normalised or the data cannot be integrated here.
+ * E_θ[g_k(x)] for each expression g_k, at the parameter values in `env`, numerically: adaptive
+ * Gauss–Kronrod quadrature for continuous data, exact summation with a tail bound for discrete
+ * data (finite joint outcomes for several discrete data), each with an error estimate. The total
+ * probability is computed alongside, so a density that is not normalised is reported, not used.
+ *
+ * @param gs - The expressions, in the data, parameters and covariates.
+ * @param env - Values of the parameters and covariates (the model's constants are filled in).
+ * @param relTol - The relative tolerance of the quadrature.
+ * @param requireNormalised - Throw when the mass is not 1 (default true).
+ * @throws {@link FisherError} `bad-value` when the density is not normalised; `support` for data
+ *   that cannot be integrated here (several continuous data, a simplex: use Monte Carlo);
+ *   `too-large` for too many joint outcomes.
+ * @example
+ * const m = parse('x ~ Gamma(a, b)');
+ * expectation(m, [parseExpr('log(x)')], new Map([['a', 2], ['b', 1]])).value; // → [0.422784335...]
+ * expectation(parse('data x in real; param mu in real; logp = -(x - mu)^2/2'), [], new Map([['mu', 0]])); // → throws FisherError (bad-value): the density is not normalised: exp(logp) integrates to 2.5066283 instead of 1 over the support, at mu = 0 (check the normalising constant and the declared support)
  */
 export function expectation(m: Model, gs: readonly Expr[], env: ReadonlyMap<string, number>, relTol = 1e-10, requireNormalised = true): Expectation {
   const dim = gs.length + 1;
@@ -145,7 +179,18 @@ function sumFinite(outcomes: Array<Array<[string, number]>>, e: Map<string, numb
   return { value, error, evals: outcomes.length, converged: true, nonFinite: 0 };
 }
 
-/** The numeric rung for `fisher`: every target entry's expectation at the point. */
+/**
+ * Rung 4 of the ladder: every entry E_θ[target_ij] of a Fisher matrix at a point, by
+ * {@link expectation}. Pass it as {@link FisherOptions.numeric} so that {@link fisher} gives numbers
+ * for the entries without a closed form.
+ *
+ * @param targets - What each entry is the expectation of ({@link FisherResult.targets}).
+ * @param env - Values of the parameters and covariates.
+ * @throws {@link FisherError} as {@link expectation}.
+ * @example
+ * const m = parse('data x in real; param w in (0, 1); logp = log(w*exp(-x^2/2) + (1 - w)*exp(-(x - 1)^2/2)) - log(2*pi)/2');
+ * numericFisher(m, fisher(m).targets, new Map([['w', 0.3]])).value; // → [[0.875332739...]]
+ */
 export function numericFisher(m: Model, targets: ReadonlyArray<ReadonlyArray<Expr>>, env: ReadonlyMap<string, number>): NumericFisher {
   const n = targets.length;
   const upper: Expr[] = [];

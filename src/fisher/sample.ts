@@ -12,6 +12,12 @@ import type { Model } from '../lang/model';
 import type { Rng } from '../numeric/random';
 import { integrate } from '../numeric/quadrature';
 
+/**
+ * Draws of a model's data at fixed parameter values (see {@link dataSampler}).
+ *
+ * @example
+ * dataSampler(parse('x ~ Normal(mu, sigma)'), new Map([['mu', 0], ['sigma', 1]])).method; // → 'family samplers'
+ */
 export interface DataSampler {
   /** Draw one observation: the data values in the order of `model.data`. */
   readonly sample: (rng: Rng, out: Float64Array) => void;
@@ -21,7 +27,29 @@ export interface DataSampler {
   readonly restart?: (rng: Rng) => void;
 }
 
-/** A sampler for the model's data at the parameter (and covariate, constant) values in `env`. */
+/**
+ * A sampler of the model's data at the parameter (and covariate, constant) values in `env`,
+ * reproducible from a seeded {@link Rng}: the built-in families' own samplers for `~` lines (in
+ * order, so an argument may depend on data drawn before it); for any other model of one datum,
+ * inversion of an accurate numeric CDF (continuous) or of the cumulative probabilities (discrete);
+ * several discrete data by their joint table; several continuous data by slice sampling (a Markov
+ * chain: `restart` burns it in).
+ *
+ * @throws {@link FisherError} `support` where no sampler applies (discrete and continuous data
+ *   mixed, an unbounded joint support); `bad-value` where the density is zero everywhere or does
+ *   not sum to 1; `too-large` for a table too large.
+ * @example
+ * const s = dataSampler(parse('x ~ Poisson(lam)'), new Map([['lam', 4]]));
+ * const rng = new Rng(1);
+ * const out = new Float64Array(1);
+ * const draws = [];
+ * for (let i = 0; i < 5; i++) {
+ *   s.sample(rng, out);
+ *   draws.push(out[0]);
+ * }
+ * draws; // → [5, 4, 3, 4, 5]
+ * dataSampler(parse('data x in positive; param k in positive; logp = log(k) - k*x'), new Map([['k', 2]])).method; // → 'numeric inverse CDF'
+ */
 export function dataSampler(m: Model, env: ReadonlyMap<string, number>): DataSampler {
   const dataNames = m.data.map((d) => d.name);
   const drawn = m.draws.flatMap((d) => d.data);

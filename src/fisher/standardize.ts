@@ -41,7 +41,17 @@ import { constantValues } from './derivatives';
 import { linearize } from './linearize';
 import { parameterPoints } from './points';
 
+/**
+ * A standard density of a location–scale family (rung 3 of the ladder): the Fisher information of
+ * the family at location 0 and scale 1 in (location, scale), whose three distinct entries
+ * I_ll, I_ls, I_ss are constants (or functions of a shape parameter).
+ *
+ * @example
+ * const t = fisher(parse('x ~ Cauchy(m, s)')).trace.standardisation.standard;
+ * [t.name, t.I, t.halfLine]; // → ['Student-t with nu = 1', [1/2, 0, 1/2], false]
+ */
 export interface StandardDensity {
+  /** The family's name (normal, Cauchy, logistic, ...). */
   readonly name: string;
   /** The constants I_ll, I_ls, I_ss as expressions (possibly in a shape parameter). */
   readonly I: readonly [Expr, Expr, Expr];

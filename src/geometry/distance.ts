@@ -42,6 +42,14 @@ import { checkPoint, pointPair, type PointPair } from './pair';
 import { present } from './present';
 import { irregularParams } from './support';
 
+/**
+ * Options of {@link fisherRaoDistance}.
+ *
+ * @example
+ * const from = new Map([['mu', 0], ['sigma', 1]]);
+ * const to = new Map([['mu', 1], ['sigma', 1]]);
+ * fisherRaoDistance(parse('x ~ Normal(mu, sigma)'), { from, to, method: 'shooting' }).value; // → 0.980258143...
+ */
 export interface DistanceOptions {
   /** θ1 by parameter name (covariates, if any, too). */
   readonly from?: ReadonlyMap<string, number>;
@@ -53,32 +61,65 @@ export interface DistanceOptions {
   readonly steps?: number;
 }
 
+/**
+ * The Fisher–Rao distance between two members of a model (see {@link fisherRaoDistance}).
+ *
+ * @example
+ * const r = fisherRaoDistance(parse('x ~ Gamma(k, b)'), { from: new Map([['k', 1], ['b', 1]]), to: new Map([['k', 3], ['b', 2]]) });
+ * [r.expr, r.value, r.valueMethod]; // → [null, 0.991483673..., 'geodesic shooting (RK4, 128 steps, Newton on the initial velocity; Christoffel symbols from the symbolic derivatives of F)']
+ * r.geodesic; // → { residual: 1.6...e-15, velocity: [0.930459963..., 0.278781743...], steps: 128, converged: true }
+ */
 export interface DistanceResult {
+  /** The model's parameters. */
   readonly params: string[];
-  /** Names of θ1's and θ2's coordinates in `expr`. */
+  /** Names of θ1's coordinates in `expr`. */
   readonly first: string[];
+  /** Names of θ2's coordinates in `expr`. */
   readonly second: string[];
   /** The distance in closed form, or null. */
   readonly expr: Expr | null;
   /** How the closed form was found ('none' without one). */
   readonly method: string;
+  /** Notes a reader must see. */
   readonly warnings: string[];
-  /** With `from` and `to`: the distance, an estimate of its error, and how it was computed. */
+  /** With `from` and `to`: the distance. */
   readonly value?: number;
+  /** With `from` and `to`: an estimate of the distance's absolute error. */
   readonly error?: number;
+  /** With `from` and `to`: how the number was computed. */
   readonly valueMethod?: string;
   /**
    * When shot: how far the geodesic ends from θ2 and its initial velocity, both in the coordinates
    * it is integrated in (logs of positive parameters, logits of bounded ones), and whether Newton converged.
    */
-  readonly geodesic?: { readonly residual: number; readonly velocity: number[]; readonly steps: number; readonly converged: boolean };
+  readonly geodesic?: {
+    /** How far the geodesic ends from θ2. */
+    readonly residual: number;
+    /** The initial velocity. */
+    readonly velocity: number[];
+    /** Runge–Kutta steps of the reported length. */
+    readonly steps: number;
+    /** Whether Newton's method on the initial velocity converged. */
+    readonly converged: boolean;
+  };
 }
 
 /**
- * The Fisher–Rao distance between two members of a model.
+ * The Fisher–Rao distance between two members of a model: the length of the shortest path in the
+ * metric dθᵀF(θ)dθ. One parameter: |G(θ2) − G(θ1)| with G = ∫√F dθ in closed form for common shapes
+ * (by quadrature otherwise); two parameters of a location–scale family: the hyperbolic half-plane;
+ * otherwise, at `from`/`to`, by geodesic shooting (RK4 with the Christoffel symbols of F, Newton on
+ * the initial velocity, in coordinates where every parameter ranges over the whole line).
+ *
+ * @throws {@link FisherError} `support` when the support depends on a parameter (F is not a
+ *   metric); `domain` when F is singular at θ1; `bad-option`, `bad-value` for the points.
  * @example
  * const r = fisherRaoDistance(parse('x ~ Normal(mu, sigma)'), { from: new Map([['mu', 0], ['sigma', 1]]), to: new Map([['mu', 1], ['sigma', 1]]) });
- * r.value; // 0.9802581434685472 = √2 acosh(5/4)
+ * r.expr; // → log((sqrt((mu_1 - mu_2)^2 + 2*(sigma_1 + sigma_2)^2) + sqrt((mu_1 - mu_2)^2 + 2*(sigma_1 - sigma_2)^2))^2/(8*sigma_1*sigma_2))*sqrt(2)
+ * r.value; // → 0.980258143...
+ * // √2 acosh(5/4):
+ * Math.SQRT2 * Math.acosh(5 / 4); // → 0.980258143...
+ * fisherRaoDistance(parse('x ~ Bernoulli(p)')).expr; // → abs(2*(atan(sqrt(p_2)/sqrt(1 - p_2)) - atan(sqrt(p_1)/sqrt(1 - p_1))))
  */
 export function fisherRaoDistance(m: Model, options: DistanceOptions = {}): DistanceResult {
   const irregular = irregularParams(m);
@@ -257,8 +298,19 @@ function requireRegular(metric: Metric, a: readonly number[], params: readonly s
 }
 
 /**
- * The Fisher metric of a model at given constants and covariates: compiled closed-form F and its
- * symbolic derivatives, or the numeric F with central differences where F has no closed form.
+ * The Fisher metric g(θ) = F(θ) of a model, for {@link shoot}, at given constants and covariates:
+ * the compiled closed-form F and its symbolic derivatives, or the numeric F with central
+ * differences where F has no closed form.
+ *
+ * @param F - The model's Fisher matrix ({@link fisher}).
+ * @param env - Values of the model's constants and covariates (the constants are filled in).
+ * @example
+ * const m = parse('x ~ Normal(mu, sigma)');
+ * const g = new Float64Array(4);
+ * const dg = new Float64Array(8);
+ * fisherMetric(m, fisher(m), new Map()).at([0, 2], g, dg); // → true
+ * g; // → [0.25, 0, 0, 0.5]
+ * dg; // → [0, 0, 0, 0, -0.25, 0, 0, -0.5]
  */
 export function fisherMetric(m: Model, F: FisherResult, env: ReadonlyMap<string, number>): Metric {
   const params = m.params.map((p) => p.name);

@@ -33,14 +33,35 @@ import { checkPoint, pairEnv, pointPair, type PointPair } from './pair';
 import { present } from './present';
 import { holds, irregularParams, supportInclusion, type Inequality } from './support';
 
+/**
+ * The f-divergences fisherlab knows: `kl` (Kullback–Leibler), `hellinger` (squared Hellinger
+ * distance H² = 1 − ∫√(p1 p2)), `chi2` (Pearson χ² = ∫(p1 − p2)²/p2), `alpha` (Amari's
+ * α-divergence), `tv` (total variation ½∫|p1 − p2|), `js` (Jensen–Shannon).
+ *
+ * @example
+ * parseDivergence('chi-squared').name; // → 'chi2'
+ */
 export type DivergenceName = 'kl' | 'hellinger' | 'chi2' | 'alpha' | 'tv' | 'js';
 
+/**
+ * Which divergence, with its parameter (see {@link parseDivergence} for the text form).
+ *
+ * @example
+ * divergence(parse('x ~ Poisson(lam)'), { name: 'alpha', alpha: 0.5 }).expr; // → 16*(1 - exp(lam_1^(1/4)*lam_2^(3/4) - lam_1/4 - 3*lam_2/4))/3
+ */
 export interface DivergenceSpec {
+  /** The divergence. */
   readonly name: DivergenceName;
   /** Amari's α, for `alpha`. */
   readonly alpha?: number;
 }
 
+/**
+ * What a divergence is, for a reader and for the second-order check D ≈ f''(1)/2 · ΔᵀFΔ.
+ *
+ * @example
+ * divergence(parse('x ~ Poisson(lam)'), { name: 'hellinger' }).info; // → { label: 'H²', latex: 'H^{2}', definition: 'squared Hellinger distance H²(p1, p2) = 1 − ∫ √(p1 p2)', curvature: 0.25, symmetric: true }
+ */
 export interface DivergenceInfo {
   /** Short label: KL, H², χ², D_α, TV, JS. */
   readonly label: string;
@@ -54,17 +75,32 @@ export interface DivergenceInfo {
   readonly symmetric: boolean;
 }
 
-/** A divergence of a model, prepared once (closed form if any) and evaluated at pairs of points. */
+/**
+ * A divergence of a model, prepared once (closed form if any) and evaluated at pairs of points
+ * (see {@link divergence}).
+ *
+ * @example
+ * const d = divergence(parse('x ~ Normal(mu, sigma)'), { name: 'chi2' });
+ * [d.info.label, d.expr, d.finiteWhen]; // → ['χ²', sigma_2*exp((sigma_2^2*log(2/sigma_1^2 - 1/sigma_2^2) - sigma_1^2*log(2/sigma_1^2 - 1/sigma_2^2)/2 - (mu_1 - mu_2)^2)/(sigma_1^2 - 2*sigma_2^2))/sigma_1^2 - 1, []]
+ */
 export interface Divergence extends KLDivergence {
+  /** Which divergence. */
   readonly spec: DivergenceSpec;
+  /** Its label, definition and f''(1). */
   readonly info: DivergenceInfo;
 }
 
 const NAMES: readonly string[] = ['kl', 'hellinger', 'chi2', 'alpha=A', 'tv', 'js'];
 
 /**
- * Read a divergence name: `kl`, `hellinger`, `chi2`, `alpha=0.5`, `tv`, `js`.
- * @example parseDivergence('alpha=0.5') // { name: 'alpha', alpha: 0.5 }
+ * Reads a divergence name: `kl`, `hellinger`, `chi2` (or `chi-squared`, `pearson`), `alpha=0.5`,
+ * `tv` (or `total-variation`), `js` (or `jensen-shannon`); case does not matter.
+ *
+ * @throws {@link FisherError} `bad-option` for an unknown name or `alpha` without a number.
+ * @example
+ * parseDivergence('alpha=0.5'); // → { name: 'alpha', alpha: 0.5 }
+ * parseDivergence('Hellinger'); // → { name: 'hellinger' }
+ * parseDivergence('renyi'); // → throws FisherError (bad-option): unknown divergence 'renyi': use one of kl, hellinger, chi2, alpha=A, tv, js
  */
 export function parseDivergence(text: string): DivergenceSpec {
   const t = text.trim().toLowerCase();
@@ -102,8 +138,18 @@ export function describeDivergence(spec: DivergenceSpec): DivergenceInfo {
 }
 
 /**
- * Prepare a divergence of a model: its closed form where one is derived, and `at` to evaluate it.
- * @example divergence(parse('x ~ Normal(mu, sigma)'), { name: 'hellinger' }).at(from, to).value
+ * Prepares an f-divergence D(p_θ1 ‖ p_θ2) of a model: its closed form where one is derived (KL as
+ * {@link klDivergence}; for exponential families H², χ² and the α-divergences through the Chernoff
+ * coefficient ∫ p1^(1−β) p2^β = exp(A(η_β) − (1 − β)A(η1) − βA(η2)), infinite where η_β leaves the
+ * natural parameter space), and `at` to evaluate it (numerically without a closed form, with
+ * integrands that keep small divergences' digits).
+ *
+ * @throws {@link FisherError} as {@link kl}.
+ * @example
+ * const d = divergence(parse('x ~ Normal(mu, sigma)'), { name: 'hellinger' });
+ * d.expr; // → 1 - exp(-(mu_1 - mu_2)^2/(4*(sigma_1^2 + sigma_2^2)))/(sqrt(sigma_1)*sqrt(sigma_2)*sqrt((1/sigma_1^2 + 1/sigma_2^2)/2))
+ * d.at(new Map([['mu', 0], ['sigma', 1]]), new Map([['mu', 1], ['sigma', 1]])).value; // → 0.117503097...
+ * divergence(parse('x ~ Normal(mu, sigma)'), { name: 'tv' }).at(new Map([['mu', 0], ['sigma', 1]]), new Map([['mu', 1], ['sigma', 1]])).value; // → 0.382924922...
  */
 export function divergence(m: Model, spec: DivergenceSpec): Divergence {
   const info = describeDivergence(spec);

@@ -34,7 +34,13 @@ import { present } from './present';
 import { checkPoint, pairEnv, pointPair, type PointPair } from './pair';
 import { holds, irregularParams, regularPart, supportInclusion, type Inequality } from './support';
 
-/** A divergence's number at two points, with an estimate of its absolute error. */
+/**
+ * A divergence's number at two points, with an estimate of its absolute error.
+ *
+ * @example
+ * klDivergence(parse('x ~ Cauchy(m, s)')).at(new Map([['m', 0], ['s', 1]]), new Map([['m', 1], ['s', 2]])); // → { value: 0.223143551..., error: 0, method: 'standardisation (Cauchy)', converged: true }
+ * klDivergence(parse('x ~ Logistic(mu, s)')).at(new Map([['mu', 0], ['s', 1]]), new Map([['mu', 1], ['s', 2]])); // → { value: 0.317217604..., error: 7.9...e-12, method: 'numeric (adaptive Gauss–Kronrod quadrature)', converged: true }
+ */
 export interface DivergenceValue {
   /** The divergence; Infinity where it is infinite. */
   readonly value: number;
@@ -46,7 +52,15 @@ export interface DivergenceValue {
   readonly converged: boolean;
 }
 
-/** KL(p_θ1 ‖ p_θ2) of a model, prepared once and evaluated at any pair of points. */
+/**
+ * KL(p_θ1 ‖ p_θ2) of a model, prepared once and evaluated at any pair of points (see
+ * {@link klDivergence}).
+ *
+ * @example
+ * const d = klDivergence(parse('x ~ Exponential(lam)'));
+ * [d.expr, d.method]; // → [log(lam_1/lam_2) + lam_2/lam_1 - 1, 'Bregman divergence of the log-partition (E[T] by the score identity)']
+ * d.at(new Map([['lam', 1]]), new Map([['lam', 2]])).value; // → 0.306852819...
+ */
 export interface KLDivergence {
   /** The names of θ1's and θ2's coordinates in `expr`. */
   readonly pair: PointPair;
@@ -56,11 +70,22 @@ export interface KLDivergence {
   readonly method: string;
   /** With a support that moves with θ: KL is finite only where these hold (lhs ≤ rhs). */
   readonly finiteWhen: readonly Inequality[];
+  /** Notes a reader must see. */
   readonly warnings: readonly string[];
-  /** The divergence at two points given by parameter name: the closed form, else numerically. */
+  /**
+   * The divergence at two points given by parameter name (with covariates, if any): the closed
+   * form, else numerically; Infinity where the supports do not nest. Throws a {@link FisherError}
+   * (`bad-option`, `bad-value`) for a point without a value or outside the domains.
+   */
   readonly at: (from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>) => DivergenceValue;
 }
 
+/**
+ * Options of {@link kl}.
+ *
+ * @example
+ * kl(parse('x ~ Poisson(lam)'), { from: new Map([['lam', 2]]), to: new Map([['lam', 3]]), reverse: true }).value; // → { value: 0.216395324..., error: 0, method: 'Bregman divergence of the log-partition (E[T] by the score identity)', converged: true }
+ */
 export interface KLOptions {
   /** θ1 by parameter name (with covariates, if the model has any). */
   readonly from?: ReadonlyMap<string, number>;
@@ -70,27 +95,46 @@ export interface KLOptions {
   readonly reverse?: boolean;
 }
 
-/** The plain result of {@link kl}. */
+/**
+ * The plain result of {@link kl}: data, without a function (JSON works on it).
+ *
+ * @example
+ * const r = kl(parse('x ~ Normal(mu, sigma)'));
+ * [r.params, r.first, r.second, r.method]; // → [['mu', 'sigma'], ['mu_1', 'sigma_1'], ['mu_2', 'sigma_2'], 'Bregman divergence of the log-partition (E[T] by the score identity)']
+ */
 export interface KLResult {
+  /** The model's parameters. */
   readonly params: string[];
-  /** Names of θ1's coordinates (`mu_1`, ...) and θ2's (`mu_2`, ...). */
+  /** Names of θ1's coordinates (`mu_1`, ...). */
   readonly first: string[];
+  /** Names of θ2's coordinates (`mu_2`, ...). */
   readonly second: string[];
   /** KL(p_θ1 ‖ p_θ2) (or, with `reverse`, KL(p_θ2 ‖ p_θ1)) in closed form; null without one. */
   readonly expr: Expr | null;
+  /** How the closed form was derived ('none' without one). */
   readonly method: string;
+  /** With a support that moves with θ: KL is finite only where these hold (lhs ≤ rhs). */
   readonly finiteWhen: readonly Inequality[];
+  /** Notes a reader must see. */
   readonly warnings: string[];
   /** With `from` and `to`: the number (Infinity where KL is infinite). */
   readonly value?: DivergenceValue;
 }
 
 /**
- * KL(p_θ1 ‖ p_θ2) in closed form where one can be derived, and its value at `from`/`to`.
+ * The Kullback–Leibler divergence KL(p_θ1 ‖ p_θ2) = E_θ1[log p_θ1 − log p_θ2] in closed form where
+ * one can be derived (the log-density difference over data atoms, a Bregman divergence of the
+ * log-partition for exponential families, location–scale closed forms), and its value at
+ * `from`/`to` (the closed form, else by quadrature). A support that moves with θ makes it infinite
+ * unless the first support lies inside the second: `finiteWhen` says where.
+ *
+ * @throws {@link FisherError} `bad-option` for one point without the other or a missing value;
+ *   `bad-value` for a point outside the domains; as {@link fisher} for a density not normalised.
  * @example
  * const r = kl(parse('x ~ Normal(mu, sigma)'), { from: new Map([['mu', 0], ['sigma', 1]]), to: new Map([['mu', 1], ['sigma', 1]]) });
- * printExpr(r.expr!); // 'log(sigma_2/sigma_1) + (sigma_1^2 + (mu_1 - mu_2)^2 - sigma_2^2)/(2*sigma_2^2)'
- * r.value!.value;     // 0.5
+ * r.expr; // → log(sigma_2/sigma_1) + (sigma_1^2 + (mu_1 - mu_2)^2 - sigma_2^2)/(2*sigma_2^2)
+ * r.value; // → { value: 0.5, error: 0, method: 'Bregman divergence of the log-partition (E[T] by the score identity)', converged: true }
+ * kl(parse('x ~ Uniform(0, theta)'), { from: new Map([['theta', 2]]), to: new Map([['theta', 1]]) }).value.value; // → Infinity
  */
 export function kl(m: Model, options: KLOptions = {}): KLResult {
   const d = klDivergence(m);
@@ -111,9 +155,15 @@ export function kl(m: Model, options: KLOptions = {}): KLResult {
 }
 
 /**
- * Prepare KL(p_θ1 ‖ p_θ2): derive the closed form once; `at` evaluates it (or integrates) at
- * any pair of points.
- * @example klDivergence(parse('x ~ Poisson(lam)')).at(new Map([['lam', 2]]), new Map([['lam', 3]])).value // 2 log(2/3) + 1
+ * Prepares KL(p_θ1 ‖ p_θ2) of a model: derives the closed form once (as {@link kl}); `at`
+ * evaluates it (or integrates) at any pair of points.
+ *
+ * @throws {@link FisherError} as {@link kl}.
+ * @example
+ * const d = klDivergence(parse('x ~ Poisson(lam)'));
+ * d.expr; // → lam_2 + lam_1*log(lam_1/lam_2) - lam_1
+ * d.at(new Map([['lam', 2]]), new Map([['lam', 3]])).value; // → 0.189069783...
+ * 2 * Math.log(2 / 3) + 1; // → 0.189069783...
  */
 export function klDivergence(m: Model): KLDivergence {
   const pair = pointPair(m);

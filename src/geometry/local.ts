@@ -16,30 +16,61 @@ import { Rng } from '../numeric/random';
 import type { DivergenceValue } from './kl';
 import { irregularParams } from './support';
 
+/**
+ * One step t of the second-order check: both directions of the divergence and the quadratic form.
+ *
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * checkLocalQuadratic(m, klDivergence(m).at, new Map([['lam', 2]]), { direction: new Map([['lam', 1]]), steps: 2 }).steps; // → [{ t: 1, forward: 0.009379640391350391, reverse: 0.009682395569514696, quadratic: 0.010000000000000002 }, { t: 0.5, forward: 0.0024196716611359775, reverse: 0.0024593447558072246, quadratic: 0.0025000000000000005 }]
+ */
 export interface LocalStep {
   /** The step t along the ray θ + tΔ. */
   readonly t: number;
-  /** D(p_θ ‖ p_θ+tΔ) and D(p_θ+tΔ ‖ p_θ). */
+  /** D(p_θ ‖ p_θ+tΔ). */
   readonly forward: number;
+  /** D(p_θ+tΔ ‖ p_θ). */
   readonly reverse: number;
   /** f''(1)/2 · t² ΔᵀF(θ)Δ. */
   readonly quadratic: number;
 }
 
+/**
+ * The second-order check of a divergence at a point (see {@link checkLocalQuadratic}).
+ *
+ * @example
+ * const m = parse('x ~ Gamma(k, b)');
+ * const c = checkLocalQuadratic(m, klDivergence(m).at, new Map([['k', 2], ['b', 1]]), { direction: new Map([['k', 0.1], ['b', 0.1]]) });
+ * [c.name, c.ok, c.curvature, c.at, c.direction]; // → ['KL ≈ ½ΔᵀFΔ to second order', true, 1, { k: 2, b: 1 }, { k: 0.1, b: 0.1 }]
+ * c.order; // → [2.97509747654634, 2.9629283642610926]
+ * c.detail; // → 'KL/(½ΔᵀFΔ) at t = 0.0625: 0.995487 forward, 0.990996 reverse; order of the residual in t: 2.98 forward, 2.96 reverse (expected ≥ 3)'
+ */
 export interface LocalCheck {
+  /** What is checked. */
   readonly name: string;
+  /** Whether the divergence is quadratic to second order, with the residual of order ≥ 3. */
   readonly ok: boolean;
+  /** The numbers behind the verdict. */
   readonly detail: string;
-  /** θ and Δ by parameter name. */
+  /** θ by parameter name. */
   readonly at: Record<string, number>;
+  /** Δ by parameter name. */
   readonly direction: Record<string, number>;
   /** f''(1) of the divergence (1 for KL). */
   readonly curvature: number;
+  /** The steps t = 1, 1/2, 1/4, ... */
   readonly steps: readonly LocalStep[];
   /** Observed order of the residual in t, forward and reverse (≈ 3; Infinity when it vanishes to rounding). */
   readonly order: readonly [number, number];
 }
 
+/**
+ * Options of {@link checkLocalQuadratic}.
+ *
+ * @example
+ * const m = parse('x ~ Poisson(lam)');
+ * const d = divergence(m, { name: 'hellinger' });
+ * checkLocalQuadratic(m, d.at, new Map([['lam', 2]]), { name: d.info.label, curvature: d.info.curvature }).ok; // → true
+ */
 export interface LocalOptions {
   /** Name of the divergence in the report (default 'KL'). */
   readonly name?: string;
@@ -54,8 +85,18 @@ export interface LocalOptions {
 }
 
 /**
- * Check D(p_θ ‖ p_θ+tΔ) ≈ f''(1)/2 · t²ΔᵀF(θ)Δ at shrinking t, both directions.
- * @example checkLocalQuadratic(m, klDivergence(m).at, new Map([['mu', 0], ['sigma', 1]])).ok // true
+ * Checks that a divergence is locally the Fisher quadratic form, D(p_θ ‖ p_θ+tΔ) ≈ f''(1)/2 ·
+ * t²ΔᵀF(θ)Δ, at shrinking t in both directions, and that the residual is of order ≥ 3 in t: a
+ * check of a divergence's closed form (or quadrature) against the Fisher matrix, two independent
+ * derivations.
+ *
+ * @param divergence - The divergence at two points: `klDivergence(m).at` or `divergence(m, spec).at`.
+ * @param at - θ by parameter name.
+ * @throws {@link FisherError} `support` where the support depends on a parameter (no second-order
+ *   behaviour); `bad-value`, `bad-option` for a point outside the domains or a bad direction.
+ * @example
+ * const m = parse('x ~ Normal(mu, sigma)');
+ * checkLocalQuadratic(m, klDivergence(m).at, new Map([['mu', 0], ['sigma', 1]])).ok; // → true
  */
 export function checkLocalQuadratic(
   m: Model,

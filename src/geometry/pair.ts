@@ -14,6 +14,17 @@ import type { SymbolRanges } from '../expr/range';
 import { constantValues, modelRanges } from '../fisher/derivatives';
 import type { Model } from '../lang/model';
 
+/**
+ * The names of two parameter points θ1 and θ2 in a divergence or a distance: `mu` is `mu_1` at the
+ * first and `mu_2` at the second (`_p`/`_q`, then `_from`/`_to`, where those clash with the
+ * model's symbols).
+ *
+ * @example
+ * const p = klDivergence(parse('x ~ Normal(mu, sigma)')).pair;
+ * [p.params, p.first, p.second]; // → [['mu', 'sigma'], ['mu_1', 'sigma_1'], ['mu_2', 'sigma_2']]
+ * p.swap(parseExpr('mu_1 - mu_2')); // → mu_2 - mu_1
+ * klDivergence(parse('const mu_1 = 2; x ~ Normal(mu, 1)')).pair.first; // → ['mu_p']
+ */
 export interface PointPair {
   /** The model's parameters, in declaration order. */
   readonly params: readonly string[];

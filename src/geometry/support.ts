@@ -11,9 +11,17 @@ import { printExpr } from '../expr/print';
 import { supportSymbols, type Model } from '../lang/model';
 import type { PointPair } from './pair';
 
-/** lhs ≤ rhs. */
+/**
+ * A condition lhs ≤ rhs on the two points of a divergence (where a support that moves with θ
+ * lets it be finite).
+ *
+ * @example
+ * klDivergence(parse('x ~ Uniform(0, theta)')).finiteWhen; // → [{ lhs: theta_1, rhs: theta_2 }]
+ */
 export interface Inequality {
+  /** The left side. */
   readonly lhs: Expr;
+  /** The right side. */
   readonly rhs: Expr;
 }
 

@@ -24,13 +24,35 @@ import { qfromDecimal, rat, type Rational } from '../expr/rational';
 import { normalizeName } from '../lang/lexer';
 import { parseExpr } from '../lang/parse';
 
-/** What the conversions use of a mathjs instance: its node classes and its number type. */
+/**
+ * What the conversions use of a mathjs instance: its node classes and its number type. Any
+ * instance made by mathjs's `create` has them.
+ *
+ * @example
+ * import { create, all } from 'mathjs';
+ * import { parseExpr } from 'fisherlab';
+ * const exact = create(all, { number: 'Fraction' });
+ * toMathjs(parseExpr('x/3 + 1/2'), exact).evaluate({ x: exact.fraction(1) }).toFraction(); // → '5/6'
+ */
 export type MathjsNodes = Pick<MathJsInstance, 'ConstantNode' | 'SymbolNode' | 'OperatorNode' | 'FunctionNode' | 'AccessorNode' | 'IndexNode' | 'ArrayNode' | 'numeric' | 'config'>;
 
-/** What `importFisherlab` uses of a mathjs instance. */
+/**
+ * What {@link importFisherlab} and {@link fisherlabFunctions} use of a mathjs instance.
+ *
+ * @example
+ * import { create, all } from 'mathjs';
+ * Object.keys(fisherlabFunctions(create(all))).slice(0, 4); // → ['sigmoid', 'logit', 'softplus', 'digamma']
+ */
 export type MathjsImport = Pick<MathJsInstance, 'typed' | 'import' | 'number'>;
 
-/** An expression, a vector or a matrix of them (null: an entry without a closed form). */
+/**
+ * An expression, a vector or a matrix of them (null: an entry without a closed form), as
+ * {@link toMathjs} takes it.
+ *
+ * @example
+ * import { parse, score } from 'fisherlab';
+ * toMathjs(score(parse('x ~ Poisson(lam)'))).toString(); // → '[x / lam - 1]'
+ */
 export type ExprArray = Expr | null | readonly ExprArray[];
 
 const DEFAULT = defaultMath as unknown as MathjsNodes;
@@ -40,16 +62,20 @@ const DEFAULT = defaultMath as unknown as MathjsNodes;
 
 /**
  * A mathjs expression tree of `e`; a (nested) array becomes an ArrayNode, so a Fisher matrix
- * converts whole. Constants are exact integers of the instance's number type (a rational is a
- * quotient of two); an odd root is `cbrt` or `nthRoot`, real for a negative base as in fisherlab.
- * @param math the mathjs instance whose node classes to use (default: mathjs's own)
- * @throws FisherError for a null entry (no closed form)
+ * converts whole. Names stay names (`pi`, `e`, `euler_gamma` too; `beta[2]` is mathjs's 1-based
+ * index); every function is a FunctionNode of its own name. Constants are exact integers of the
+ * instance's number type (a rational is a quotient of two); an odd root is `cbrt` or `nthRoot`,
+ * real for a negative base as in fisherlab.
+ *
+ * @param math - The mathjs instance whose node classes to use (default: mathjs's own).
+ * @throws `FisherError` (of `fisherlab`) `bad-value` for a null entry (no closed form), naming it.
  * @example
- * import { fisher, parse } from 'fisherlab';
+ * import { fisher, parse, parseExpr } from 'fisherlab';
  * import { toMathjs } from 'fisherlab/mathjs';
  * const node = toMathjs(fisher(parse('x ~ Normal(mu, sigma)')).matrix);
- * node.toString();                    // '[[1 / sigma ^ 2, 0], [0, 2 / sigma ^ 2]]'
- * node.evaluate({ sigma: 2 }).toString(); // '[[0.25, 0], [0, 0.5]]'
+ * node.toString(); // → '[[1 / sigma ^ 2, 0], [0, 2 / sigma ^ 2]]'
+ * node.evaluate({ sigma: 2 }).toString(); // → '[[0.25, 0], [0, 0.5]]'
+ * toMathjs([parseExpr('x'), null]); // → throws FisherError (bad-value): toMathjs: the entry [1] is null (no closed form)
  */
 export function toMathjs(e: ExprArray, math: MathjsNodes = DEFAULT): MathNode {
   const out = new ToMathjs(math);
@@ -338,13 +364,25 @@ function callOf(name: string, args: readonly Expr[], node: AnyNode): Expr {
 
 /**
  * The fisherlab expression of a mathjs expression tree (from `math.parse`, `math.derivative`,
- * `math.simplify`, or built by hand), interned: equal expressions are the same object.
- * @throws FisherError naming the node for what fisherlab cannot hold: matrices, assignments,
- *   comparisons, strings, complex numbers, functions without a counterpart, a division by zero.
+ * `math.simplify`, or built by hand), interned: equal expressions are the same object. Numbers
+ * are read exactly (0.1 is 1/10; BigNumbers, Fractions and bigints too), Greek letters spelled
+ * out; mathjs functions fisherlab writes another way are rewritten (`log(x, b)`, `log10`, `tan`,
+ * `cbrt`, `square`, `gamma` through `lgamma`, ...).
+ *
+ * @throws `FisherError` (of `fisherlab`) naming the node for what fisherlab cannot hold: matrices, assignments,
+ *   comparisons, strings, complex numbers, functions without a counterpart (`unknown-function`), a
+ *   division by zero.
  * @example
- * import { parse as mathParse } from 'mathjs';
- * import { printExpr } from 'fisherlab';
- * printExpr(fromMathjs(mathParse('-(x - mu)^2 / (2 sigma^2) - log(sigma)'))); // '-log(sigma) - (x - mu)^2/(2*sigma^2)'
+ * import { parse as mathParse, derivative } from 'mathjs';
+ * import { diff, parseExpr, printExpr, simplify, sub } from 'fisherlab';
+ * printExpr(fromMathjs(mathParse('-(x - mu)^2 / (2 sigma^2) - log(sigma)'))); // → '-log(sigma) - (x - mu)^2/(2*sigma^2)'
+ * fromMathjs(mathParse('log(gamma(k)) + 0.1 * σ')); // → sigma/10 + lgamma(k)
+ * // mathjs's derivative and fisherlab's, in two forms of one function:
+ * const theirs = fromMathjs(derivative('x^2 * log(x)', 'x'));
+ * const ours = diff(parseExpr('x^2*log(x)'), 'x');
+ * [theirs, ours]; // → [x*(1 + 2*log(x)), x + 2*x*log(x)]
+ * simplify(sub(theirs, ours)); // → 0
+ * fromMathjs(mathParse('asin(x)')); // → throws FisherError (unknown-function): fromMathjs: the mathjs function 'asin' has no fisherlab counterpart (in asin(x))
  */
 export function fromMathjs(root: MathNode): Expr {
   const visit = (node: AnyNode): Expr => {
@@ -415,6 +453,12 @@ const NUMERIC_TYPES = 'number | BigNumber | Fraction | bigint';
  * over fisherlab's own double-precision numerics, plus the constant euler_gamma. Arguments of any
  * mathjs number type (BigNumber, Fraction, bigint) are converted to numbers, and a number comes out;
  * a matrix argument is mathjs's TypeError (these functions do not map over matrices).
+ *
+ * @example
+ * import { create, all } from 'mathjs';
+ * const fns = fisherlabFunctions(create(all));
+ * fns.trigamma(1); // → 1.6449340668482264
+ * fns.euler_gamma; // → 0.5772156649015329
  */
 export function fisherlabFunctions(math: MathjsImport): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -430,14 +474,16 @@ export function fisherlabFunctions(math: MathjsImport): Record<string, unknown> 
 }
 
 /**
- * Import fisherlab's functions that `math` lacks into it (a function it already has is left
+ * Imports fisherlab's functions that `math` lacks into it (a function it already has is left
  * alone), so that mathjs can evaluate a converted Fisher matrix: `toMathjs(F).evaluate(scope)`.
- * @returns the names added
+ *
+ * @returns The names added.
  * @example
  * import { create, all } from 'mathjs';
  * const math = create(all);
- * importFisherlab(math); // ['sigmoid', 'logit', 'softplus', 'digamma', 'trigamma', ...]
- * math.evaluate('trigamma(1)'); // 1.6449340668482264 (π²/6)
+ * importFisherlab(math); // → ['sigmoid', 'logit', 'softplus', 'digamma', 'trigamma', 'polygamma', 'lbeta', 'lchoose', 'lfact', 'erfc', 'besseli0', 'besseli1', 'logbesseli0', 'logbesseli1', 'euler_gamma']
+ * // π²/6:
+ * math.evaluate('trigamma(1)'); // → 1.6449340668482264
  */
 export function importFisherlab(math: MathjsImport): string[] {
   if (typeof (math as Partial<MathjsImport>).import !== 'function' || typeof (math as Partial<MathjsImport>).typed !== 'function') {

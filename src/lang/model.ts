@@ -10,19 +10,65 @@ import { splitComponent, type Role, type VNode } from './vnode';
 
 export type { Role };
 
-/** Where a data symbol lives, or a parameter's domain. Bounds are expressions (constants, parameters, ±inf). */
+/**
+ * Where a data symbol lives, or a parameter's domain, as declared (`in positive`, `in (0, n)`,
+ * `in {0..n}`, `in {0, 1}`). Bounds are expressions: numbers, constants, parameters, ±inf.
+ *
+ * @example
+ * parse('const n = 10; param p in (0, 1); data x in {0..n}; logp = x*log(p) + (n - x)*log(1 - p)').symbols.get('x').support;
+ * // → { kind: 'integers', lo: 0, hi: n }
+ */
 export type Support =
-  | { readonly kind: 'interval'; readonly lo: Expr; readonly hi: Expr; readonly loOpen: boolean; readonly hiOpen: boolean }
+  /** An interval of the reals. */
+  | {
+      /** The kind of support. */
+      readonly kind: 'interval';
+      /** The lower bound (`-inf` for none). */
+      readonly lo: Expr;
+      /** The upper bound (`inf` for none). */
+      readonly hi: Expr;
+      /** True when the lower bound is excluded. */
+      readonly loOpen: boolean;
+      /** True when the upper bound is excluded. */
+      readonly hiOpen: boolean;
+    }
   /** Whole numbers lo..hi (either end may be infinite). */
-  | { readonly kind: 'integers'; readonly lo: Expr; readonly hi: Expr }
+  | {
+      /** The kind of support. */
+      readonly kind: 'integers';
+      /** The least value (`-inf` for none). */
+      readonly lo: Expr;
+      /** The greatest value (`inf` for none). */
+      readonly hi: Expr;
+    }
   /** A finite set of values, such as {0,1}. */
-  | { readonly kind: 'set'; readonly values: readonly Expr[] }
+  | {
+      /** The kind of support. */
+      readonly kind: 'set';
+      /** The values, in the order written. */
+      readonly values: readonly Expr[];
+    }
   /** The open simplex x_i > 0, Σ x_i < 1 (the free coordinates of a Dirichlet). */
-  | { readonly kind: 'simplex' };
+  | {
+      /** The kind of support. */
+      readonly kind: 'simplex';
+    };
 
+/**
+ * One declared scalar symbol of a model: a datum, a parameter, a covariate (`given`), or a component
+ * of a declared vector (`beta[2]`).
+ *
+ * @example
+ * const m = parse('x ~ Gamma(k, theta)');
+ * m.params.map((d) => `${d.name} in ${d.label}`); // → ['k in positive', 'theta in positive']
+ * m.data[0].range; // → { lo: 0, hi: Infinity, loOpen: true, hiOpen: true }
+ */
 export interface Declaration {
+  /** The symbol's name, in ASCII (`sigma` for `σ`; `beta[2]` for a component). */
   readonly name: string;
+  /** What the symbol is: data, a parameter, a covariate, a constant. */
   readonly role: Role;
+  /** Where its values lie. */
   readonly support: Support;
   /** The support as the user would write it: `real`, `(0, 1)`, `{0..n}`. */
   readonly label: string;
@@ -30,28 +76,60 @@ export interface Declaration {
   readonly explicit: boolean;
   /** The interval the symbol's values lie in, for sign reasoning (bounds evaluated). */
   readonly range: Interval;
+  /** Where it is declared in the model text (absent for symbols a `~` line declared implicitly). */
   readonly span?: Span;
 }
 
-/** A vector declaration (`param beta in real[3]`): its components are scalar declarations beta[1], beta[2], beta[3]. */
+/**
+ * A vector declaration (`param beta in real[3]`): its components are scalar declarations beta[1], beta[2], beta[3].
+ *
+ * @example
+ * const m = parse('const d = 2; given z in real[d]; param beta in real[d]; y ~ Poisson(exp(dot(z, beta)))');
+ * m.vectors.get('beta').components.map((c) => c.name); // → ['beta[1]', 'beta[2]']
+ */
 export interface VectorDecl {
+  /** The vector's name (`beta`). */
   readonly name: string;
+  /** What its components are. */
   readonly role: Role;
+  /** The number of components. */
   readonly length: number;
   /** The components' declarations, in order (also in Model.symbols and the role's list). */
   readonly components: readonly Declaration[];
   /** The support as written: `real[3]`. */
   readonly label: string;
+  /** Where it is declared in the model text. */
   readonly span?: Span;
 }
 
+/**
+ * A named constant of a model (`const n = 10`), kept symbolic in the expressions and filled in when
+ * they are evaluated.
+ *
+ * @example
+ * parse('const n = 2^3; x ~ Binomial(n, p)').constants.get('n').value; // → 8
+ */
 export interface Constant {
+  /** The constant's name. */
   readonly name: string;
+  /** Its defining expression, as written (simplified). */
   readonly expr: Expr;
+  /** Its value. */
   readonly value: number;
+  /** Where it is declared in the model text. */
   readonly span?: Span;
 }
 
+/**
+ * A parsed model: its declarations and the log-density of one observation, log p(x | θ), as an
+ * expression. Made by {@link parse}; every consumer of fisherlab takes one.
+ *
+ * @example
+ * const m = parse('x ~ Normal(mu, sigma)');
+ * String(m.logp); // → '-log(sigma) - log(2*pi)/2 - (x - mu)^2/(2*sigma^2)'
+ * m.data.map((d) => d.name); // → ['x']
+ * m.params.map((d) => d.name); // → ['mu', 'sigma']
+ */
 export interface Model {
   /** The text the model was parsed from. */
   readonly source: string;
@@ -61,6 +139,7 @@ export interface Model {
   readonly params: readonly Declaration[];
   /** Covariates (`given`): known inputs, not integrated over. */
   readonly givens: readonly Declaration[];
+  /** The constants (`const n = 10`) by name. */
   readonly constants: ReadonlyMap<string, Constant>;
   /** The log-density of one observation, with `let` names expanded and constants kept symbolic. */
   readonly logp: Expr;
@@ -77,14 +156,23 @@ export interface Model {
   /**
    * The log-density in the vector view, where `dot`, `sum` and elementwise maps are whole nodes
    * (for numerics over data sets); `logp` is its expansion into scalar symbols.
+   * @internal
    */
   readonly vectorLogp: VNode;
 }
 
-/** One `~` line: `data ~ family(args)`, the arguments as expressions in the model's symbols. */
+/**
+ * One `~` line: `data ~ family(args)`, the arguments as expressions in the model's symbols.
+ *
+ * @example
+ * parse('x ~ Normal(mu, exp(s))').draws[0]; // → { family: 'Normal', args: [mu, exp(s)], data: ['x'] }
+ */
 export interface Draw {
+  /** The family's name, as in {@link FAMILIES}. */
   readonly family: string;
+  /** The family's arguments. */
   readonly args: readonly Expr[];
+  /** The data it draws (one name, or several for a multivariate family). */
   readonly data: readonly string[];
 }
 

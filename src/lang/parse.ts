@@ -797,11 +797,21 @@ function build(source: string, statements: Statement[], options: BuildOptions): 
 }
 
 /**
- * Parse a model text.
+ * Parses a model text into a {@link Model}: declarations (`data`, `param`, `given`, `const`, `let`),
+ * `~` lines drawing data from the built-in families, and `logp = ...`, the log-density of one
+ * observation. Also exported as `model`.
+ *
+ * @param source - The model text: statements separated by newlines or `;`, `#` comments. Greek
+ *   letters and the Unicode fisherlab prints (`σ²`, `−`, `·`) read as their ASCII names.
+ * @returns The model, with the log-density as an interned expression.
+ * @throws {@link FisherError} with the span of the mistake and a caret display (`format()`):
+ *   `syntax`, `unknown-name`, `unknown-function`, `unknown-family`, `arity`, `domain`, `support`,
+ *   `duplicate`, `missing-logp`, `no-params`, `shape`, `too-large` (a text over 200,000 characters).
  * @example
  * const m = parse('x ~ Normal(mu, sigma)');
- * m.params.map((p) => p.name); // ['mu', 'sigma']
- * @throws FisherError with a span for every mistake in the text.
+ * m.params.map((p) => p.name); // → ['mu', 'sigma']
+ * parse('data x in positive; param k in positive; logp = log(k) - k*x').logp; // → log(k) - k*x
+ * parse('data x in real; param mu in real; logp = -(x - nu)^2/2'); // → throws FisherError (unknown-name): unknown name 'nu' (did you mean 'mu'?): declare it with data, param, const or let
  */
 export function parse(source: string): Model {
   if (source.length > MAX_SOURCE_LENGTH) {
@@ -823,8 +833,15 @@ function guardDepth<T>(f: () => T): T {
 }
 
 /**
- * Parse a single expression; names need no declaration (every name is a symbol).
- * @example printExpr(parseExpr('2*x/4')) // "x/2"
+ * Parses a single expression in the model language; names need no declaration (every name is a
+ * symbol). The result is the canonical interned node, so `parseExpr(String(e)) === e`.
+ *
+ * @param text - An expression such as `x^2*log(x)`, `sqrt(2*pi)*sigma` or `beta[2]`.
+ * @throws {@link FisherError} `syntax`, `unknown-function`, `arity` (with the span), `too-large`.
+ * @example
+ * printExpr(parseExpr('2*x/4')); // → 'x/2'
+ * parseExpr('σ²') === parseExpr('sigma^2'); // → true
+ * parseExpr('x +'); // → throws FisherError (syntax): unexpected end of input: the text ends after '+'
  */
 export function parseExpr(text: string): Expr {
   const prefix = 'logp = ';

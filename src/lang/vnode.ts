@@ -14,7 +14,10 @@ import { NAMED_CONSTANTS, add, call, children, mul, pow, sym, type Expr } from '
 import { evaluate } from '../expr/evaluate';
 import { printExpr } from '../expr/print';
 
-/** What a declared symbol is. */
+/**
+ * What a declared symbol is: `data` (integrated over in an expectation), `param` (a parameter θ),
+ * `given` (a covariate: known, not integrated over), `const` (a named constant).
+ */
 export type Role = 'data' | 'param' | 'const' | 'given';
 
 interface VBase {

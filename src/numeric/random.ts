@@ -48,9 +48,18 @@
 
 import { erfc } from './special';
 
-/** Anything indexable and writable by number, e.g. a `Float64Array` or a `number[]`. */
+/**
+ * Anything indexable and writable by number, e.g. a `Float64Array` or a `number[]`.
+ *
+ * @example
+ * const out = new Float64Array(3);
+ * new Rng(1).multinomial(10, [0.2, 0.3, 0.5], out);
+ * out; // → [3, 2, 5]
+ */
 export interface WritableArrayLike {
+  /** The number of entries. */
   readonly length: number;
+  /** The entry at an index. */
   [index: number]: number;
 }
 
@@ -288,15 +297,21 @@ function wrapAngle(y: number): number {
 // ---------------------------------------------------------------------------
 
 /**
- * A seeded xoshiro128** generator with methods for the common random variates.
+ * A seeded xoshiro128** generator with methods for the common random variates: the randomness of
+ * every sampler and of Monte Carlo in fisherlab, always injected and seeded.
  *
  * All methods are allocation-free. Parameters outside a distribution's domain give `NaN`
  * (never an exception). The sequence a method consumes is part of this module's contract:
  * a change of algorithm changes the numbers, and would be a breaking change.
  *
  * @example
- * const rng = new Rng(42, chunkIndex);
- * const x = rng.gamma(2.5) / rate;
+ * const rng = new Rng(42);
+ * rng.uniform(); // → 0.5012848291504971
+ * rng.gamma(2.5) / 1.5; // → 1.806419558405274
+ * rng.poisson(3); // → 7
+ * rng.beta(-1, 2); // → NaN
+ * // Independent streams of one seed, one per chunk of a parallel run:
+ * [new Rng(42, 0).next32(), new Rng(42, 1).next32()]; // → [2153001933, 2553772645]
  */
 export class Rng {
   private s0: number;
@@ -337,6 +352,8 @@ export class Rng {
   private vmS = 0;
 
   /**
+   * A generator for a seed and a stream.
+   *
    * @param seed - the seed, an integer in [-2^31, 2^32) (taken modulo 2^32).
    * @param stream - the stream index, an integer in [-2^31, 2^32): independent streams of one
    *   seed, e.g. one per chunk of a parallel Monte Carlo run.
@@ -760,7 +777,7 @@ export class Rng {
    * phi of the original is replaced by t = tan(phi/2), a standard Cauchy variate, so that
    * z = cos(phi) = (1 - t^2)/(1 + t^2) and the returned angle is
    * theta = 2 atan(t sqrt((r - 1)/(r + 1))) (the same as +-acos(f), with the sign from t),
-   * computed with the deterministic {@link fdlibmAtan}. For kappa < 1e-300 the law equals the
+   * computed with a deterministic port of fdlibm's atan. For kappa < 1e-300 the law equals the
    * uniform one to double precision and a uniform angle is returned.
    */
   vonMises(mu: number, kappa: number): number {

@@ -755,8 +755,13 @@ export function gammaQ(a: number, x: number): number {
 /**
  * The survival function of a chi-square distribution with k > 0 degrees of
  * freedom: `P(X > x) = Q(k/2, x/2)` (DLMF 8.11 / A&S 26.4.19); 1 for x <= 0,
- * `NaN` for k <= 0 or NaN arguments. With 2 degrees of freedom it is exp(-x/2).
- * @example chiSquareSurvival(3.841458820694124, 1) // 0.05
+ * `NaN` for k <= 0 or NaN arguments. With 2 degrees of freedom it is exp(-x/2). The p-value of
+ * a chi-square test, accurate far in the tail.
+ *
+ * @example
+ * chiSquareSurvival(3.841458820694124, 1); // → 0.05000000000000008
+ * [chiSquareSurvival(3, 2), Math.exp(-1.5)]; // → [0.22313016014842982, 0.22313016014842982]
+ * chiSquareSurvival(200, 1); // → 2.088487583762545e-45
  */
 export function chiSquareSurvival(x: number, k: number): number {
   if (!(k > 0) || Number.isNaN(x)) return NaN;
@@ -766,11 +771,14 @@ export function chiSquareSurvival(x: number, k: number): number {
 
 /**
  * The standard normal quantile `Φ⁻¹(p) = -√2 erfc⁻¹(2p)` (DLMF 7.17.2), for
- * 0 < p < 1 (`-Infinity` at 0, `+Infinity` at 1, `NaN` outside).
+ * 0 < p < 1 (`-Infinity` at 0, `+Infinity` at 1, `NaN` outside): the z of a Wald interval.
  *
  * Method: stdlib `erfcinv` (Boost's rational approximations by interval),
  * which keeps full relative precision in the lower tail.
- * @example normalQuantile(0.975) // 1.959963984540054
+ *
+ * @example
+ * normalQuantile(0.975); // → 1.9599639845400538
+ * normalQuantile(1e-300); // → -37.04709629936378
  */
 export function normalQuantile(p: number): number {
   if (!(p >= 0 && p <= 1)) return NaN;

@@ -17,32 +17,80 @@ import { numericFisher } from '../fisher/numeric';
 import type { Declaration, Model } from '../lang/model';
 import { jeffreys, type JeffreysResult } from '../stats/jeffreys';
 
-/** A piece of prose: plain text and inline mathematics (LaTeX), in order. */
-export type Rich = ReadonlyArray<{ readonly text: string } | { readonly math: string }>;
+/**
+ * A piece of prose: plain text and inline mathematics (LaTeX), in order.
+ *
+ * @example
+ * derive(parse('x ~ Poisson(lam)')).title; // → [{ text: 'Fisher information of one observation of ' }, { math: 'x \sim \mathrm{Poisson}(\mathit{lam})' }]
+ */
+export type Rich = ReadonlyArray<
+  | {
+      /** Plain text. */
+      readonly text: string;
+    }
+  | {
+      /** Inline mathematics, in LaTeX. */
+      readonly math: string;
+    }
+>;
 
-/** One relation of a row: `= rhs`, `\approx rhs` or `\propto rhs`, with an optional note. */
+/**
+ * One relation of a row: `= rhs`, `\approx rhs` or `\propto rhs`, with an optional note.
+ *
+ * @example
+ * const d = derive(parse('x ~ Poisson(lam)'));
+ * d.steps[3].rows[0].chain; // → [{ rel: '=', rhs: '\mathbb{E}\left[\frac{\partial \ell}{\partial \mathit{lam}}\right]' }, { rel: '=', rhs: '\frac{\mathbb{E}\left[x\right]}{\mathit{lam}} - 1' }]
+ */
 export interface Link {
+  /** The relation (LaTeX), or none. */
   readonly rel: '=' | '\\approx' | '\\propto' | '';
+  /** The right-hand side (LaTeX). */
   readonly rhs: string;
+  /** Why it holds: the fact or the rung used. */
   readonly note?: Rich;
 }
 
-/** A displayed row: a left-hand side and a chain of relations (LaTeX). */
+/**
+ * A displayed row: a left-hand side and a chain of relations (LaTeX).
+ *
+ * @example
+ * const d = derive(parse('x ~ Poisson(lam)'));
+ * d.steps[1].rows; // → [{ lhs: '\frac{\partial \ell}{\partial \mathit{lam}}', chain: [{ rel: '=', rhs: '\frac{x}{\mathit{lam}} - 1' }] }]
+ */
 export interface Row {
+  /** The left-hand side (LaTeX). */
   readonly lhs: string;
+  /** The relations, in order: lhs = a = b ... */
   readonly chain: readonly Link[];
 }
 
+/**
+ * One step of a derivation: a title, prose and displayed rows.
+ *
+ * @example
+ * const d = derive(parse('x ~ Poisson(lam)'));
+ * [d.steps[0].title, d.steps[0].prose]; // → ['The model', [[{ text: 'The model: ' }, { math: 'x \sim \mathrm{Poisson}(\mathit{lam})' }, { text: '.' }], [{ text: 'The log-density of one observation, with its declarations:' }]]]
+ */
 export interface Step {
+  /** The step's title. */
   readonly title: string;
   /** Prose before the rows. */
   readonly prose: readonly Rich[];
+  /** The displayed rows. */
   readonly rows: readonly Row[];
 }
 
+/**
+ * A derivation of a model's Fisher information, step by step (see {@link derive}).
+ *
+ * @example
+ * const d = derive(parse('x ~ Poisson(lam)'));
+ * [d.fisher.matrix, d.jeffreys.kernel]; // → [[[1/lam]], 1/sqrt(lam)]
+ */
 export interface Derivation {
   /** What is derived, as prose: "Fisher information of x ~ Binomial(n, theta)". */
   readonly title: Rich;
+  /** The steps, in order. */
   readonly steps: readonly Step[];
   /** The engine's result the steps were read from. */
   readonly fisher: FisherResult;
@@ -50,16 +98,30 @@ export interface Derivation {
   readonly jeffreys?: JeffreysResult;
 }
 
+/**
+ * Options of {@link derive}.
+ *
+ * @example
+ * const d = derive(parse('x ~ Cauchy(m, s)'), { at: new Map([['m', 0], ['s', 2]]) });
+ * d.fisher.value; // → [[0.125, 0], [0, 0.125]]
+ */
 export interface DeriveOptions {
   /** Parameter values for entries without a closed form (numeric rung). */
   readonly at?: ReadonlyMap<string, number>;
 }
 
 /**
- * The derivation of a model's Fisher information, from the engine's own trace.
+ * The derivation of a model's Fisher information the way a textbook writes it — the log-density
+ * with its declarations, the score, the second derivatives, each expectation with the facts it
+ * used (E[x] = nθ by the score identity, a log-partition, a standardisation, constant in the
+ * data, numeric), the Fisher matrix, its determinant and the Jeffreys prior — read off the
+ * engine's own trace ({@link FisherTrace}), never from a template that could disagree with it.
+ * Print it with {@link derivationLatex}, {@link derivationDocument} or {@link derivationMarkdown}.
+ *
+ * @throws {@link FisherError} as {@link fisher}.
  * @example
  * const d = derive(parse('const n = 10; x ~ Binomial(n, theta)'));
- * d.steps.map((s) => s.title); // ['The model', 'The score', 'Second derivatives', 'Expectations', ...]
+ * d.steps.map((s) => s.title); // → ['The model', 'The score', 'Second derivatives', 'Expectations', 'The Fisher information matrix', 'Determinant and Jeffreys prior']
  */
 export function derive(m: Model, options: DeriveOptions = {}): Derivation {
   const r = fisher(m, { ...(options.at !== undefined ? { at: options.at } : {}), numeric: numericFisher });

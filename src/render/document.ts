@@ -67,13 +67,21 @@ const heading = (s: Step, k: number): string => `${k + 1}. ${s.title}`;
 /**
  * The whole derivation as one `align*` block: step titles in bold, notes in a third column.
  * Render with KaTeX in display mode, or paste into a LaTeX document with amsmath and amssymb.
+ *
+ * @example
+ * derivationLatex(derive(parse('x ~ Poisson(lam)'))).split('\n').slice(0, 4); // → ['\begin{align*}', '& \textbf{1. The model} \\', '\ell(\mathit{lam}) &= \log p(x \mid \mathit{lam}) \\', '&= x \log \mathit{lam} - \mathit{lam} - \log (x)! \\']
  */
 export function derivationLatex(d: Derivation): string {
   const steps = d.steps.map((s, k) => [`& \\textbf{${latexText(heading(s, k))}}`, ...alignedRows(s.rows)].join(' \\\\\n'));
   return ['\\begin{align*}', steps.join(' \\\\[6pt]\n'), '\\end{align*}'].join('\n');
 }
 
-/** A complete LaTeX document (article, amsmath, amssymb): prose paragraphs and an align* per step. */
+/**
+ * A complete LaTeX document (article, amsmath, amssymb): prose paragraphs and an align* per step.
+ *
+ * @example
+ * derivationDocument(derive(parse('x ~ Poisson(lam)'))).split('\n').slice(0, 8); // → ['\documentclass{article}', '\usepackage{amsmath}', '\usepackage{amssymb}', '\allowdisplaybreaks', '\begin{document}', '\section*{Fisher information of one observation of $x \sim \mathrm{Poisson}(\mathit{lam})$}', '', '\subsection*{1. The model}']
+ */
 export function derivationDocument(d: Derivation): string {
   const out = [
     '\\documentclass{article}',
@@ -93,7 +101,13 @@ export function derivationDocument(d: Derivation): string {
   return out.join('\n');
 }
 
-/** Markdown: a heading, prose lines with inline $...$, and one $$ \begin{aligned} block per step. */
+/**
+ * Markdown: a heading, prose lines with inline $...$, and one $$ \begin{aligned} block per step
+ * (for GitHub, Jupyter, or any renderer with KaTeX or MathJax).
+ *
+ * @example
+ * derivationMarkdown(derive(parse('x ~ Poisson(lam)'))).split('\n').slice(0, 12); // → ['## Fisher information of one observation of $x \sim \mathrm{Poisson}(\mathit{lam})$', '', '**1. The model.**', '', 'The model: $x \sim \mathrm{Poisson}(\mathit{lam})$.', '', 'The log-density of one observation, with its declarations:', '', '$$', '\begin{aligned}', '\ell(\mathit{lam}) &= \log p(x \mid \mathit{lam}) \\', '&= x \log \mathit{lam} - \mathit{lam} - \log (x)! \\']
+ */
 export function derivationMarkdown(d: Derivation): string {
   const out = [`## ${richMarkdown(d.title)}`];
   d.steps.forEach((s, k) => {

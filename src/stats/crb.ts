@@ -29,7 +29,14 @@ import { nullSpace, symmetricEigen } from './linalg';
 /** Largest matrix handled symbolically (Laplace expansion is factorial in the size of a dense block). */
 const MAX_SYMBOLIC = 6;
 
-type Matrix = ReadonlyArray<ReadonlyArray<Expr>>;
+/**
+ * A small symbolic matrix: rows of expressions (a Fisher matrix, a Jacobian).
+ *
+ * @example
+ * const F = fisher(parse('x ~ Gamma(a, b)')).matrix;
+ * symbolicDeterminant(F); // → (a*trigamma(a) - 1)/b^2
+ */
+export type Matrix = ReadonlyArray<ReadonlyArray<Expr>>;
 
 /**
  * Simplify a final entry under the declared domains: the shortest printed of the simplified form,
@@ -78,8 +85,13 @@ function pythagorean(e: Expr): Expr {
 
 /**
  * The determinant of a small symbolic matrix, expanded along the row or column with the most
- * zeros and simplified under `ranges`.
- * @example printExpr(determinant([[sym('a'), ONE], [ONE, sym('b')]])) // 'a*b - 1'
+ * zeros (block by block) and simplified under `ranges`. Exported as `symbolicDeterminant`.
+ *
+ * @param ranges - The symbols' intervals, for simplification.
+ * @throws {@link FisherError} `too-large` for a dense block larger than 6 × 6.
+ * @example
+ * symbolicDeterminant([[sym('a'), num(1)], [num(1), sym('b')]]); // → a*b - 1
+ * symbolicDeterminant(fisher(parse('x ~ Normal(mu, sigma)')).matrix); // → 2/sigma^4
  */
 export function determinant(a: Matrix, ranges?: SymbolRanges): Expr {
   if (a.length > MAX_SYMBOLIC && blocks(a).some((b) => b.length > MAX_SYMBOLIC)) {
@@ -153,7 +165,14 @@ function blocks(a: Matrix): number[][] {
   return out;
 }
 
+/**
+ * Options of `symbolicInverse`.
+ *
+ * @example
+ * symbolicInverse([[sym('a'), sym('a')], [sym('a'), sym('a')]], { isZero: (e) => simplify(e) === num(0) }); // → undefined
+ */
 export interface InverseOptions {
+  /** The symbols' intervals, for simplification. */
   readonly ranges?: SymbolRanges;
   /** Decides whether a determinant vanishes identically (default: only the literal 0). */
   readonly isZero?: (e: Expr) => boolean;
@@ -162,7 +181,14 @@ export interface InverseOptions {
 /**
  * The inverse of a small symbolic matrix (cofactors over the determinant, block by block),
  * simplified; `undefined` when the matrix is singular (its determinant vanishes identically).
- * @example printMatrix(inverse([[sym('a'), ZERO], [ZERO, sym('b')]])!) // [[1/a, 0], [0, 1/b]]
+ * Exported as `symbolicInverse`.
+ *
+ * @throws {@link FisherError} `too-large` for a dense block larger than 6 × 6.
+ * @example
+ * printMatrix(symbolicInverse([[sym('a'), num(0)], [num(0), sym('b')]])); // → '[[1/a, 0], [0, 1/b]]'
+ * const m = parse('x ~ Gamma(k, b)');
+ * symbolicInverse(fisher(m).matrix, { ranges: modelRanges(m) }); // → [[k/(k*trigamma(k) - 1), b/(k*trigamma(k) - 1)], [b/(k*trigamma(k) - 1), b^2*trigamma(k)/(k*trigamma(k) - 1)]]
+ * symbolicInverse([[num(1), num(2)], [num(2), num(4)]]); // → undefined
  */
 export function inverse(a: Matrix, options: InverseOptions = {}): Expr[][] | undefined {
   const n = a.length;
@@ -259,6 +285,12 @@ export function determinantNumeric(a: readonly (readonly number[])[]): number {
 // ---------------------------------------------------------------------------------------------
 // The Cramér–Rao bound.
 
+/**
+ * Options of {@link crb}.
+ *
+ * @example
+ * crb(parse('x ~ Poisson(lam)'), { n: 25, at: new Map([['lam', 5]]) }).value; // → [[0.2]]
+ */
 export interface CrbOptions {
   /** Number of independent observations (default 1). */
   readonly n?: number;
@@ -270,35 +302,60 @@ export interface CrbOptions {
   readonly numeric?: FisherOptions['numeric'];
 }
 
+/**
+ * The Cramér–Rao bound for a function g(θ) of the parameters: Var ĝ ≥ ∇gᵀ F⁻¹ ∇g / n.
+ *
+ * @example
+ * crb(parse('x ~ Normal(mu, sigma)'), { n: 10, target: 'sigma^2', at: new Map([['mu', 0], ['sigma', 2]]) }).target; // → { expr: sigma^2, gradient: [0, 2*sigma], bound: sigma^4/5, value: 3.2 }
+ */
 export interface CrbTarget {
+  /** g(θ). */
   readonly expr: Expr;
   /** ∇g in the parameters' order. */
   readonly gradient: Expr[];
   /** ∇gᵀ F⁻¹ ∇g / n in closed form, or null. */
   readonly bound: Expr | null;
+  /** The bound's number at `at`. */
   readonly value?: number;
 }
 
+/**
+ * The Cramér–Rao bound Cov θ̂ ⪰ F⁻¹/n for unbiased estimators (see {@link crb}).
+ *
+ * @example
+ * const r = crb(parse('x ~ Gamma(k, b)'), { n: 100 });
+ * [r.params, r.n, r.fisher.method]; // → [['k', 'b'], 100, 'constant in the data']
+ * r.inverse; // → [[k/(k*trigamma(k) - 1), b/(k*trigamma(k) - 1)], [b/(k*trigamma(k) - 1), b^2*trigamma(k)/(k*trigamma(k) - 1)]]
+ */
 export interface CrbResult {
+  /** The parameters, in order. */
   readonly params: string[];
+  /** The number of independent observations. */
   readonly n: number;
+  /** The Fisher matrix of one observation. */
   readonly fisher: FisherResult;
   /** F⁻¹ (one observation) in closed form, or null where F has none. */
   readonly inverse: Expr[][] | null;
   /** F⁻¹/n in closed form, or null. */
   readonly bound: Expr[][] | null;
+  /** The bound for g(θ), with `target`. */
   readonly target?: CrbTarget;
   /** The bound's numbers at `at`. */
   readonly value?: number[][];
 }
 
 /**
- * The Cramér–Rao lower bound for unbiased estimators of θ (F⁻¹/n) and of g(θ) (∇gᵀF⁻¹∇g/n).
- * @throws FisherError when the support depends on a parameter (the bound does not apply), when
- *   F is singular (no unbiased estimator has finite variance bound), or for a bad target.
+ * The Cramér–Rao lower bound for unbiased estimators from n independent observations:
+ * Cov θ̂ ⪰ F⁻¹/n (a symbolic inverse, simplified), and for a function of the parameters
+ * Var ĝ ≥ ∇gᵀ F⁻¹ ∇g / n; numbers at `at` (numerically where F has no closed form, with `numeric`).
+ *
+ * @throws {@link FisherError} `support` when the support depends on a parameter (the bound does
+ *   not apply); `domain` when F is singular (no finite bound); `bad-option` for n not a whole
+ *   number ≥ 1; `syntax`, `unknown-name` for a target that does not parse or names something else.
  * @example
- * printMatrix(crb(parse('x ~ Normal(mu, sigma)'), { n: 10 }).bound!) // [[sigma^2/10, 0], [0, sigma^2/20]]
- * printExpr(crb(parse('x ~ Bernoulli(p)'), { target: 'p/(1-p)' }).target!.bound!) // p/(1 - p)^3
+ * printMatrix(crb(parse('x ~ Normal(mu, sigma)'), { n: 10 }).bound); // → '[[sigma^2/10, 0], [0, sigma^2/20]]'
+ * crb(parse('x ~ Bernoulli(p)'), { target: 'p/(1-p)' }).target.bound; // → p/(1 - p)^3
+ * crb(parse('x ~ Uniform(0, theta)')); // → throws FisherError (support): the Cramér–Rao bound does not apply: the support (0, theta) of x depends on theta, so the regularity conditions fail (the likelihood is not differentiable where the support ends, and estimators such as max(x) beat the 1/n rate)
  */
 export function crb(m: Model, options: CrbOptions = {}): CrbResult {
   const n = options.n ?? 1;

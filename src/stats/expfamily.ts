@@ -39,8 +39,18 @@ import { inside, parameterPoints, vanishesAt } from '../fisher/points';
 import { Rng } from '../numeric/random';
 import { congruence, finalise, inverse, inverseNumeric, transpose } from './crb';
 
+/**
+ * The answer of {@link expfamily} for a model that is not (recognised as) an exponential family,
+ * with the specific reason.
+ *
+ * @example
+ * const r = expfamily(parse('x ~ Uniform(0, theta)'));
+ * [r.exponentialFamily, r.certain, r.reason]; // → [false, true, 'the support (0, theta) of x depends on theta: an exponential family has the same support for every θ (p > 0 exactly where h > 0)']
+ */
 export interface NotExponentialFamily {
+  /** Tells the two answers apart. */
   readonly exponentialFamily: false;
+  /** The parameters, in order. */
   readonly params: string[];
   /** Why not, specifically: "log(1 + (x - mu)^2/s^2) does not separate into η(θ)·T(x) …". */
   readonly reason: string;
@@ -56,9 +66,25 @@ export interface NotExponentialFamily {
   readonly certain: boolean;
 }
 
+/**
+ * An exponential family log p(x | θ) = η(θ)·T(x) − A(θ) + log h(x), as {@link expfamily} found
+ * it: natural parameters, statistics, log-partition in θ and (where solved) in η, base measure,
+ * mean parameters, and the Fisher matrix in natural, mean and original coordinates.
+ *
+ * @example
+ * const r = expfamily(parse('x ~ Gamma(k, b)'));
+ * [r.eta, r.stats, r.logPartition, r.logBase]; // → [[-b, k - 1], [x, log(x)], lgamma(k) - k*log(b), 0]
+ * [r.naturalNames, r.inverse, r.logPartitionNatural]; // → [['eta1', 'eta2'], Map { 'b' => -eta1, 'k' => eta2 + 1 }, lgamma(eta2 + 1) - (eta2 + 1)*log(-eta1)]
+ * [r.mean, r.meanSources]; // → [[k/b, digamma(k) - log(b)], ['score identity', 'score identity']]
+ * [r.natural, r.naturalSource]; // → [[[k/b^2, 1/b], [1/b, trigamma(k)]], '∇²A(η) at η = η(θ)']
+ * [r.curved, r.rank, r.jacobian, r.fullFamily, r.agreesWithLadder]; // → [false, 2, [[0, -1], [1, 0]], null, true]
+ */
 export interface ExponentialFamily {
+  /** Tells the two answers apart. */
   readonly exponentialFamily: true;
+  /** The parameters θ, in order. */
   readonly params: string[];
+  /** The data. */
   readonly data: string[];
   /** Natural parameters η(θ), one per statistic. */
   readonly eta: Expr[];
@@ -84,9 +110,11 @@ export interface ExponentialFamily {
   readonly fullFamily: string | null;
   /** Mean parameters E[T], with how each was found. */
   readonly mean: (Expr | null)[];
+  /** How each mean parameter was found (the score identity, a full family's log-partition). */
   readonly meanSources: string[];
   /** Cov[T] = ∇²_η A: the Fisher matrix in natural coordinates. */
   readonly natural: Expr[][] | null;
+  /** How Cov[T] was found (∇²A(η), or ∇²A(η) at η = η(θ), ...). */
   readonly naturalSource: string;
   /** Cov[T]⁻¹: the Fisher matrix in mean coordinates. */
   readonly meanCoordinates: Expr[][] | null;
@@ -94,18 +122,33 @@ export interface ExponentialFamily {
   readonly fisher: Expr[][] | null;
   /** The ladder's Fisher matrix, and whether Jᵀ Cov[T] J agrees with it. */
   readonly ladder: FisherResult;
+  /** Whether Jᵀ Cov[T] J equals the ladder's matrix (undefined where either is missing). */
   readonly agreesWithLadder: boolean | undefined;
+  /** Remarks for a reader (statistics merged into a minimal representation, ...). */
   readonly notes: string[];
   /** Numbers at `at`. */
   readonly value?: ExpFamilyValues;
 }
 
+/**
+ * The numbers of an exponential family at a point (`at`).
+ *
+ * @example
+ * const r = expfamily(parse('x ~ Poisson(lam)'), { at: new Map([['lam', 4]]) });
+ * r.value; // → { eta: [1.3862943611198906], mean: [4], logPartition: 4, natural: [[4]], meanCoordinates: [[0.25]], fisher: [[0.25]] }
+ */
 export interface ExpFamilyValues {
+  /** η at the point. */
   readonly eta: number[];
+  /** E[T] at the point. */
   readonly mean: number[];
+  /** A at the point. */
   readonly logPartition: number;
+  /** Cov[T] at the point. */
   readonly natural: number[][] | null;
+  /** Cov[T]⁻¹ at the point. */
   readonly meanCoordinates: number[][] | null;
+  /** The Fisher matrix in θ at the point. */
   readonly fisher: number[][] | null;
 }
 
@@ -113,21 +156,46 @@ export interface ExpFamilyValues {
 const MAX_SYMBOLIC_INVERSE = 4;
 const MAX_SYMBOLIC_JACOBIAN = 6;
 
+/**
+ * The answer of {@link expfamily}: an {@link ExponentialFamily} or a {@link NotExponentialFamily},
+ * told apart by `exponentialFamily`.
+ *
+ * @example
+ * const r = expfamily(parse('x ~ Bernoulli(p)'));
+ * r.exponentialFamily ? r.eta : r.reason; // → [log(p) - log(1 - p)]
+ */
 export type ExpFamilyResult = ExponentialFamily | NotExponentialFamily;
 
+/**
+ * Options of {@link expfamily}.
+ *
+ * @example
+ * expfamily(parse('x ~ Exponential(lam)'), { at: new Map([['lam', 2]]) }).value.mean; // → [0.5]
+ */
 export interface ExpFamilyOptions {
   /** Parameter (and covariate) values at which to evaluate. */
   readonly at?: ReadonlyMap<string, number>;
 }
 
 /**
- * Is the model an exponential family in its parameters, and if so, its natural parameters,
- * statistics, log-partition, base measure, mean parameters and Fisher matrices.
+ * Decides from the structure of log p, in any parameterisation and for densities no table names,
+ * whether the model is an exponential family log p(x | θ) = η(θ)·T(x) − A(θ) + log h(x), and if so
+ * gives its natural parameters η, statistics T (a minimal representation), log-partition A (in θ,
+ * and in η where η(θ) = η could be solved), base measure h, mean parameters E[T], and the Fisher
+ * matrix as Cov[T] = ∇²A(η) (natural coordinates), Cov[T]⁻¹ (mean coordinates) and Jᵀ Cov[T] J
+ * with J = ∂η/∂θ, checked against the ladder. A family with more natural parameters than free ones
+ * is curved, and says so. When it is not one, the reason is specific: a support that moves with
+ * θ, or the term that does not separate, with a numeric witness.
+ *
+ * @throws {@link FisherError} as {@link fisher}; `bad-value` for values at `at` outside the domains.
  * @example
  * const r = expfamily(parse('x ~ Normal(mu, sigma)'));
- * r.exponentialFamily && r.eta.map(printExpr);   // ['mu/sigma^2', '-1/(2*sigma^2)']
- * r.exponentialFamily && r.stats.map(printExpr); // ['x', 'x^2']
- * expfamily(parse('x ~ Cauchy(mu, s)')).exponentialFamily; // false, with the reason
+ * r.exponentialFamily && r.eta; // → [mu/sigma^2, -1/(2*sigma^2)]
+ * r.exponentialFamily && r.stats; // → [x, x^2]
+ * r.exponentialFamily && r.fisher; // → [[1/sigma^2, 0], [0, 2/sigma^2]]
+ * const c = expfamily(parse('x ~ Cauchy(mu, s)'));
+ * [c.exponentialFamily, c.certain, c.term]; // → [false, true, log(1 + (x - mu)^2/s^2)]
+ * expfamily(parse('x ~ Normal(theta, theta^2)')).curved; // → true
  */
 export function expfamily(m: Model, options: ExpFamilyOptions = {}): ExpFamilyResult {
   const params = m.params.map((p) => p.name);

@@ -32,6 +32,13 @@ import { factorSpd, inverseSpd, quadraticFormInverse, solveSpd } from './spd';
 
 export type { FitData, ParamValues, RowLabel } from './fitdata';
 
+/**
+ * Options of {@link fit}.
+ *
+ * @example
+ * const r = fit(parse('x ~ Poisson(lam)'), { x: [2, 4, 3, 5] }, { level: 0.9, expected: false });
+ * [r.interval, r.stderr.expected]; // → [{ level: 0.9, basis: 'observed', lower: [1.96138031...], upper: [5.03861968...] }, null]
+ */
 export interface FitOptions {
   /** Starting values of some or all parameters (the rest start from moments of the data or the domain's centre). */
   readonly start?: ParamValues;
@@ -50,6 +57,8 @@ export interface FitOptions {
 }
 
 /**
+ * How a fit ended:
+ *
  * - `converged`: an interior maximum;
  * - `boundary`: ℓ increases towards the edge of a parameter's domain (e.g. all-zero Bernoulli data, p → 0);
  * - `unbounded`: ℓ increases as a parameter tends to ±∞ (e.g. separated data in a logistic regression);
@@ -57,30 +66,64 @@ export interface FitOptions {
  */
 export type FitStatus = 'converged' | 'boundary' | 'unbounded' | 'not-converged' | 'failed';
 
+/**
+ * A chi-square test: its statistic, degrees of freedom and p-value.
+ *
+ * @example
+ * fit(parse('x ~ Poisson(lambda)'), { x: [2, 4, 3, 5] }, { null: { lambda: 2 } }).tests.lr; // → { statistic: 3.66924206..., df: 1, pValue: 0.0554253832... }
+ */
 export interface TestResult {
+  /** The statistic. */
   readonly statistic: number;
+  /** Its degrees of freedom under the null. */
   readonly df: number;
   /** P(χ²_df > statistic). */
   readonly pValue: number;
 }
 
+/**
+ * The Wald, score (Rao) and likelihood-ratio tests of a point null hypothesis θ_R = θ₀, the other
+ * parameters re-fitted under the null.
+ *
+ * @example
+ * const t = fit(parse('x ~ Normal(mu, sigma)'), { x: [0.3, 1.9, 1.2, 2.4, 0.8] }, { null: { mu: 0 } }).tests;
+ * [t.restricted, t.restrictedLoglik, t.information]; // → [[0, 1.51921032...], -9.18564603..., 'expected']
+ * [t.wald.statistic, t.score.statistic, t.lr.statistic]; // → [15.4031117..., 3.77469670..., 7.03124756...]
+ */
 export interface FitTests {
   /** The null values, by parameter. */
   readonly null: Record<string, number>;
   /** The restricted estimate θ̃ (null values, and the nuisance parameters re-fitted). */
   readonly restricted: number[];
+  /** ℓ(θ̃): the log-likelihood under the null (null where the restricted fit failed). */
   readonly restrictedLoglik: number | null;
+  /** Wald: (θ̂_R − θ₀)ᵀ[I(θ̂)⁻¹]_RR⁻¹(θ̂_R − θ₀). */
   readonly wald: TestResult | null;
+  /** Score (Rao): gᵀI⁻¹g at the restricted estimate. */
   readonly score: TestResult | null;
+  /** Likelihood ratio: 2(ℓ̂ − ℓ̃). */
   readonly lr: TestResult | null;
   /** The information the Wald and score statistics use. */
   readonly information: 'expected' | 'observed';
 }
 
+/**
+ * A maximum-likelihood fit (see {@link fit}).
+ *
+ * @example
+ * const r = fit(parse('x ~ Weibull(k, lambda)'), { x: [1.2, 0.4, 2.3, 1.7, 0.9, 1.1, 3.0, 0.6] });
+ * [r.status, r.converged, r.iterations, r.algorithm, r.n]; // → ['converged', true, 4, 'Newton', 8]
+ * [r.estimate, r.loglik]; // → [[1.79784370..., 1.58292102...], -8.94964827...]
+ * r.stderr; // → { expected: [0.495601593..., 0.327764919...], observed: [0.493388164..., 0.329383851...] }
+ * r.interval; // → { level: 0.95, basis: 'expected', lower: [0.826482435..., 0.940513591...], upper: [2.76920498..., 2.22532846...] }
+ * r.information.expectedMethod; // → 'closed form by the ladder (score identity + standardisation (Gumbel (minimum) of log x))'
+ */
 export interface FitResult {
+  /** The parameters, in order. */
   readonly params: string[];
   /** θ̂ in the parameters' order; for `boundary`/`unbounded`, the limit (a bound or ±Infinity). */
   readonly estimate: number[];
+  /** Standard errors. */
   readonly stderr: {
     /** From the expected information n·F(θ̂); null where it is not available or not positive definite. */
     readonly expected: (number | null)[] | null;
@@ -88,17 +131,31 @@ export interface FitResult {
     readonly observed: (number | null)[] | null;
   };
   /** Wald intervals θ̂ ± z·se at `level`, from the expected information where there is one. */
-  readonly interval: { readonly level: number; readonly basis: 'expected' | 'observed'; readonly lower: number[]; readonly upper: number[] } | null;
+  readonly interval: {
+    /** The confidence level. */
+    readonly level: number;
+    /** The information the standard errors come from. */
+    readonly basis: 'expected' | 'observed';
+    /** The lower ends. */
+    readonly lower: number[];
+    /** The upper ends. */
+    readonly upper: number[];
+  } | null;
   /** ℓ(θ̂), the total log-likelihood. */
   readonly loglik: number;
+  /** The number of rows. */
   readonly n: number;
+  /** Newton iterations taken. */
   readonly iterations: number;
+  /** Whether an interior maximum was found (`status` is `converged`). */
   readonly converged: boolean;
+  /** How the fit ended. */
   readonly status: FitStatus;
   /** Why the fit did not converge, for any status but `converged`. */
   readonly message?: string;
   /** For `boundary` and `unbounded`: the limits the parameters run to, by name. */
   readonly limits?: Record<string, number>;
+  /** The information matrices at θ̂. */
   readonly information: {
     /** n·F(θ̂) (summed over the rows' covariates), null where not available. */
     readonly expected: number[][] | null;
@@ -111,7 +168,9 @@ export interface FitResult {
   readonly start: number[];
   /** The steps taken: `Newton`, and `Fisher scoring` or `damped Newton` where −H was not positive definite. */
   readonly algorithm: string;
+  /** With `null`: the tests of the null hypothesis. */
   readonly tests?: FitTests;
+  /** Notes a reader must see. */
   readonly warnings: string[];
 }
 
@@ -595,14 +654,21 @@ function startingValues(m: Model, lik: Likelihood, given: ReadonlyMap<string, nu
  * from the expected and the observed information, Wald intervals, and (with `null`) the Wald,
  * score and likelihood-ratio tests of a point null hypothesis.
  *
- * @param data rows (`[{ x: 3 }, { x: 5 }]` or Maps) or columns (`{ x: [3, 5] }`); every data
- *   symbol and covariate needs a value, inside its declared support
- * @throws FisherError for data outside the support, unknown names, starts outside the domain
+ * @param data - Rows (`[{ x: 3 }, { x: 5 }]` or Maps) or columns (`{ x: [3, 5] }`); every data
+ *   symbol and covariate needs a value, inside its declared support.
+ * @throws {@link FisherError} `bad-value` or `support` for a missing value or one outside its
+ *   support (naming the row and column); `unknown-name` for a start or null of a name that is not
+ *   a parameter; `domain` for a start or null outside the domain; `bad-option` for a level outside
+ *   (0, 1) or a null on every parameter's complement that cannot be fitted.
  * @example
  * const r = fit(parse('x ~ Poisson(lambda)'), { x: [2, 4, 3, 5] }, { null: { lambda: 2 } });
- * r.estimate;           // [3.5]  (the sample mean)
- * r.stderr.expected;    // [0.935...] = sqrt(3.5/4)
- * r.tests?.score?.statistic; // (14 - 8)^2/8 = 4.5
+ * // The sample mean:
+ * r.estimate; // → [3.5]
+ * // sqrt(3.5/4):
+ * r.stderr.expected; // → [0.935414346...]
+ * // (14 - 8)^2/8:
+ * r.tests.score.statistic; // → 4.50000000...
+ * fit(parse('x ~ Bernoulli(p)'), { x: [0, 0, 0, 0] }).status; // → 'boundary'
  */
 export function fit(m: Model, data: FitData, options: FitOptions = {}): FitResult {
   const level = options.level ?? 0.95;

@@ -13,14 +13,24 @@ import { constantValues } from '../fisher/derivatives';
 import { logit, sigmoid } from '../numeric/special';
 
 /**
- * A data set: rows (Maps or plain objects from a name to a number), or columns (a plain object
- * from a name to an array of numbers). Every data symbol and covariate of the model needs a value.
+ * A data set for {@link fit}: rows (Maps or plain objects from a name to a number), or columns (a
+ * plain object from a name to an array of numbers; Float64Arrays are used as they are). Every data
+ * symbol and covariate of the model needs a value.
+ *
+ * @example
+ * const m = parse('x ~ Exponential(lam)');
+ * [fit(m, [{ x: 1 }, { x: 3 }]).estimate, fit(m, { x: [1, 3] }).estimate]; // → [[0.5], [0.5]]
  */
 export type FitData =
   | ReadonlyArray<ReadonlyMap<string, number> | Readonly<Record<string, number>>>
   | Readonly<Record<string, ArrayLike<number>>>;
 
-/** Values of named parameters: a Map or a plain object. */
+/**
+ * Values of named parameters: a Map or a plain object.
+ *
+ * @example
+ * fit(parse('x ~ Normal(mu, sigma)'), { x: [1, 2, 4] }, { start: { mu: 2 }, null: new Map([['sigma', 1]]) }).tests.null; // → { sigma: 1 }
+ */
 export type ParamValues = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
 
 export interface Columns {
@@ -30,7 +40,12 @@ export interface Columns {
   readonly n: number;
 }
 
-/** How a row is named in messages: `row 3` by default; the CLI names the file and CSV line. */
+/**
+ * How a row is named in messages: `row 3` by default; the CLI names the file and CSV line.
+ *
+ * @example
+ * fit(parse('x ~ Poisson(lam)'), { x: [1, -2] }, { rowLabel: (r) => `data.csv, line ${r + 2}` }); // → throws FisherError (support): data.csv, line 3: x = -2 is outside the support of x, naturals (whole numbers from 0)
+ */
 export type RowLabel = (row: number) => string;
 export const defaultRowLabel: RowLabel = (r) => `row ${r + 1}`;
 

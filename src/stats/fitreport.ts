@@ -9,32 +9,65 @@ import type { FitResult, TestResult } from './fit';
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
 const limitJSON = (x: number): number | string => (Number.isFinite(x) ? x : x > 0 ? 'inf' : '-inf');
 
+/**
+ * A fit as the JSON object of `fisherlab fit --json` (without `version` and `verb`): the fields of
+ * {@link FitResult}, numbers null where not finite, limits at infinity as `"inf"`/`"-inf"`.
+ *
+ * @example
+ * JSON.stringify(fitToJSON(fit(parse('x ~ Poisson(lam)'), { x: [2, 4, 3, 5] }))); // → '{"params":["lam"],"rows":4,"estimate":[3.5],"stderr":{"expected":[0.935414346...],"observed":[0.935414346...]},"interval":{"level":0.95,"basis":"expected","lower":[1.66662156...],"upper":[5.33337843...]},"logLikelihood":-6.91177066...,"iterations":1,"converged":true,"status":"converged","start":[3.5],"algorithm":"Newton","information":{"expected":[[1.14285714...]],"expectedMethod":"closed form by the ladder (score identity)","observed":[[1.14285714...]]},"warnings":[]}'
+ */
 export interface FitJSON {
+  /** The parameters, in order. */
   readonly params: string[];
   /** Rows of the data set. */
   readonly rows: number;
+  /** θ̂ (null for a parameter running to ±∞). */
   readonly estimate: (number | null)[];
-  readonly stderr: { readonly expected: (number | null)[] | null; readonly observed: (number | null)[] | null };
+  /** Standard errors from the expected and the observed information. */
+  readonly stderr: {
+    /** From the expected information. */
+    readonly expected: (number | null)[] | null;
+    /** From the observed information. */
+    readonly observed: (number | null)[] | null;
+  };
+  /** The Wald intervals. */
   readonly interval: FitResult['interval'];
+  /** ℓ(θ̂). */
   readonly logLikelihood: number | null;
+  /** Newton iterations taken. */
   readonly iterations: number;
+  /** Whether an interior maximum was found. */
   readonly converged: boolean;
+  /** How the fit ended. */
   readonly status: FitResult['status'];
+  /** Why the fit did not converge. */
   readonly message?: string;
+  /** The limits the parameters run to (`boundary`, `unbounded`). */
   readonly limits?: Record<string, number | string>;
+  /** The starting values. */
   readonly start: number[];
+  /** The steps taken. */
   readonly algorithm: string;
+  /** The information matrices at θ̂. */
   readonly information: FitResult['information'];
+  /** With a null hypothesis: the tests. */
   readonly tests?: {
+    /** The null values. */
     readonly null: Record<string, number>;
+    /** The restricted estimate. */
     readonly restricted: number[];
+    /** ℓ under the null. */
     readonly restrictedLogLikelihood: number | null;
+    /** The information the Wald and score statistics use. */
     readonly information: 'expected' | 'observed';
+    /** The Wald test. */
     readonly wald: TestResult | null;
     /** Rao's score test. */
     readonly rao: TestResult | null;
+    /** The likelihood-ratio test. */
     readonly lr: TestResult | null;
   };
+  /** Notes a reader must see. */
   readonly warnings: string[];
 }
 
@@ -43,6 +76,10 @@ export interface FitJSON {
  * interval, logLikelihood, iterations, converged, status, information, tests {wald, rao, lr:
  * {statistic, df, pValue}}, warnings. A parameter that runs to ±∞ has estimate null and its limit
  * in `limits`.
+ *
+ * @example
+ * const j = fitToJSON(fit(parse('x ~ Bernoulli(p)'), { x: [0, 0, 0] }));
+ * [j.status, j.estimate, j.limits]; // → ['boundary', [0], { p: 0 }]
  */
 export function fitToJSON(r: FitResult): FitJSON {
   return {
@@ -87,7 +124,10 @@ const percent = (level: number): string => `${Number((100 * level).toPrecision(6
  * The fit as LaTeX (KaTeX-ready): a table of estimates, standard errors and Wald intervals, and
  * an aligned block with the log-likelihood and, with a null hypothesis, the three statistics and
  * their p-values.
- * @returns two display blocks
+ *
+ * @returns Two display blocks.
+ * @example
+ * fitLatex(fit(parse('x ~ Poisson(lambda)'), { x: [2, 4, 3, 5] })); // → ['\begin{array}{lrrrc}  & \hat{\theta} & \text{se (expected)} & \text{se (observed)} & 95\%\ \text{Wald interval} \\ \hline \lambda & 3.5 & 0.935414 & 0.935414 & [1.66662,\ 5.33338] \end{array}', '\begin{aligned} \ell(\hat{\theta}) &= -6.91177, & n &= 4 \end{aligned}']
  */
 export function fitLatex(r: FitResult): string[] {
   const cell = (x: number | null | undefined): string => (x === null || x === undefined ? '\\text{--}' : latexNumber(x));
@@ -110,7 +150,10 @@ export function fitLatex(r: FitResult): string[] {
 
 /**
  * The fit as the text lines the command prints: a header, a table, and the tests.
- * @param source what the data are called (a file name), for the header
+ *
+ * @param source - What the data are called (a file name), for the header.
+ * @example
+ * fitText(fit(parse('x ~ Poisson(lambda)'), { x: [2, 4, 3, 5] }, { null: { lambda: 2 } }), 'counts.csv').join('\n'); // → '# maximum-likelihood fit to 4 rows of counts.csv, in the order (lambda)\n# converged in 1 iteration (Newton); log-likelihood -6.91177\n# expected information: n·F(θ̂), closed form by the ladder (score identity); observed: −H(θ̂)\nparam   estimate  se (expected)  se (observed)  95% Wald interval (expected)\nlambda  3.5       0.935414       0.935414       [1.66662, 5.33338]\n# test of lambda = 2 (chi-square, 1 degree of freedom; Wald and score with the expected information)\nWald              2.57143      p = 0.1088\nscore (Rao)       4.5          p = 0.03389\nlikelihood ratio  3.66924      p = 0.05543'
  */
 export function fitText(r: FitResult, source: string): string[] {
   const out: string[] = [];

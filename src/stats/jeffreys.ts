@@ -23,27 +23,56 @@ import { parameterPoints, vanishesAt } from '../fisher/points';
 import { integrate } from '../numeric/quadrature';
 import { determinant, determinantNumeric, finalise } from './crb';
 
-/** One factor of the kernel: a function of a group of parameters that share no factor with the others. */
+/**
+ * One factor of a Jeffreys kernel: a function of a group of parameters that share no factor with
+ * the others, so the prior is a product of independent priors.
+ *
+ * @example
+ * jeffreys(parse('x ~ Normal(mu, sigma)')).factors.map((f) => [f.params, f.kernel, f.name, f.proper]); // → [[['mu'], 1, 'flat in mu (a location)', false], [['sigma'], 1/sigma^2, 'sigma^(-2)', false]]
+ */
 export interface PriorFactor {
+  /** Its parameters. */
   readonly params: string[];
+  /** The factor of the kernel. */
   readonly kernel: Expr;
   /** The named kernel it is, if any: 'flat', 'Beta(1/2, 1/2)', '1/sigma (scale)', ... */
   readonly name: string | null;
   /** true / false when decided, null when not. */
   readonly proper: boolean | null;
+  /** Why it is proper or improper, or why that is not decided. */
   readonly reason: string;
   /** ∫ kernel over the domain when finite: symbolic where known, and its value with an error estimate. */
   readonly normaliser: Normaliser | null;
 }
 
+/**
+ * The normalising constant ∫ kernel of a proper prior.
+ *
+ * @example
+ * jeffreys(parse('const n = 5; x ~ Binomial(n, p)')).normaliser; // → { expr: pi, value: 3.141592653589793, error: 0, method: 'exact (Beta function)' }
+ * jeffreys(parse('y1, y2 ~ Categorical(p1, p2)')).normaliser; // → { expr: 2*pi, value: 6.283185307179586, error: 0, method: 'exact (multivariate Beta function)' }
+ */
 export interface Normaliser {
+  /** Its closed form, where known (null otherwise). */
   readonly expr: Expr | null;
+  /** Its value. */
   readonly value: number;
+  /** An estimate of the value's absolute error (0 for a closed form). */
   readonly error: number;
+  /** How it was found (a closed form, quadrature, ...). */
   readonly method: string;
 }
 
+/**
+ * The Jeffreys prior π(θ) ∝ √det F(θ) of a model (see {@link jeffreys}).
+ *
+ * @example
+ * const j = jeffreys(parse('x ~ Gamma(k, b)'));
+ * [j.determinant, j.kernel, j.name, j.proper]; // → [(k*trigamma(k) - 1)/b^2, sqrt(k*trigamma(k) - 1)/b, null, false]
+ * j.reason; // → '∫ sqrt(k*trigamma(k) - 1) dk diverges at inf (the integrand behaves like k^(-1/2))'
+ */
 export interface JeffreysResult {
+  /** The parameters, in order. */
   readonly params: string[];
   /** The Fisher matrix the prior comes from. */
   readonly fisher: FisherResult;
@@ -51,33 +80,53 @@ export interface JeffreysResult {
   readonly determinant: Expr | null;
   /** sqrt(det F) with constant factors dropped: the prior up to a constant. */
   readonly kernel: Expr | null;
+  /** The kernel as a product of factors in separate groups of parameters. */
   readonly factors: PriorFactor[];
   /** The product of the factors' names where every factor is named. */
   readonly name: string | null;
+  /** Whether the prior is proper (integrates to a finite constant): null when not decided. */
   readonly proper: boolean | null;
   /** Why it is proper or improper (the first improper factor), or why that is not decided. */
   readonly reason: string;
   /** The normalising constant of the kernel when the prior is proper. */
   readonly normaliser: Normaliser | null;
   /** At `at`: the kernel's value, and the normalised density's where proper. */
-  readonly value?: { readonly kernel: number; readonly density: number | null };
+  readonly value?: {
+    /** The kernel's value. */
+    readonly kernel: number;
+    /** The normalised density's value (null where the prior is improper). */
+    readonly density: number | null;
+  };
 }
 
+/**
+ * Options of {@link jeffreys}.
+ *
+ * @example
+ * jeffreys(parse('x ~ Bernoulli(p)'), { at: new Map([['p', 0.3]]) }).value; // → { kernel: 2.182178902359924, density: 0.6946091180428567 }
+ */
 export interface JeffreysOptions {
+  /** The parameter values at which to evaluate the prior. */
   readonly at?: ReadonlyMap<string, number>;
   /** Numeric rung of the ladder, for the prior's value at `at` where F has no closed form. */
   readonly numeric?: FisherOptions['numeric'];
 }
 
 /**
- * The Jeffreys prior of a model, up to a constant, with its named kernel, properness and
- * normalising constant.
- * @throws FisherError when the support depends on a parameter or F is singular (no prior).
+ * The Jeffreys prior π(θ) ∝ √det F(θ) of a model, up to a constant: the kernel (simplified, in
+ * factors of separate groups of parameters), its name where it is a known one (Beta(1/2, 1/2),
+ * Dirichlet(1/2, ...), 1/σ for a scale), whether it is proper (by the kernel's behaviour at the ends
+ * of the domain), and the normalising constant where proper.
+ *
+ * @throws {@link FisherError} `support` when the support depends on a parameter (no Fisher
+ *   information); `domain` when F is singular (no prior); as {@link fisher} otherwise.
  * @example
  * const j = jeffreys(parse('x ~ Bernoulli(p)'));
- * printExpr(j.kernel!); // '1/sqrt(p*(1 - p))'
- * j.name;               // 'Beta(1/2, 1/2)'
- * j.normaliser!.value;  // 3.14159… (π)
+ * j.kernel; // → 1/sqrt(p*(1 - p))
+ * j.name; // → 'Beta(1/2, 1/2)'
+ * j.normaliser.value; // → 3.141592653589793
+ * jeffreys(parse('x ~ Normal(mu, sigma)')).kernel; // → 1/sigma^2
+ * jeffreys(parse('x ~ Uniform(0, theta)')); // → throws FisherError (support): no Jeffreys prior: the support of the data depends on theta, so the Fisher information is not defined (the regularity conditions fail)
  */
 export function jeffreys(m: Model, options: JeffreysOptions = {}): JeffreysResult {
   const params = m.params.map((p) => p.name);
@@ -419,9 +468,19 @@ function productOf(ns: readonly Normaliser[]): Normaliser {
 }
 
 /**
- * The Jeffreys kernel of θ carried to new coordinates θ = g(φ): p_θ(g(φ)) |det ∂θ/∂φ|.
- * Jeffreys' rule is invariant: this equals the Jeffreys kernel computed in φ, up to a constant.
- * @example printExpr(transformKernel(parseExpr('1/sigma'), new Map([['sigma', parseExpr('exp(s)')]]), [[parseExpr('exp(s)')]])) // '1'
+ * A prior kernel of θ carried to new coordinates θ = g(φ): π_θ(g(φ)) |det ∂θ/∂φ|. Jeffreys' rule
+ * is invariant: for a Jeffreys kernel this equals the Jeffreys kernel computed in φ, up to a
+ * constant.
+ *
+ * @param kernel - The kernel in θ.
+ * @param map - θ = g(φ): each old parameter's expression in the new ones.
+ * @param jacobian - ∂θ/∂φ, one row per old parameter (as {@link ReparamResult.jacobian}).
+ * @param ranges - The new parameters' intervals, for simplification.
+ * @example
+ * transformKernel(parseExpr('1/sigma'), new Map([['sigma', parseExpr('exp(s)')]]), [[parseExpr('exp(s)')]]); // → 1
+ * const r = reparam(parse('x ~ Normal(mu, sigma)'), 'sigma = sqrt(v)');
+ * transformKernel(jeffreys(parse('x ~ Normal(mu, sigma)')).kernel, r.map, r.jacobian, modelRanges(r.model)); // → 1/(2*v^(3/2))
+ * jeffreys(r.model).kernel; // → 1/v^(3/2)
  */
 export function transformKernel(kernel: Expr, map: ReadonlyMap<string, Expr>, jacobian: readonly (readonly Expr[])[], ranges?: SymbolRanges): Expr {
   const det = determinant(jacobian, ranges);

@@ -32,7 +32,12 @@ import { fisher, type FisherOptions, type FisherResult } from '../fisher/fisher'
 import { parameterPoints } from '../fisher/points';
 import { congruence, finalise } from './crb';
 
-/** One assignment old = g(new). */
+/**
+ * One assignment old = g(new) of a reparameterisation.
+ *
+ * @example
+ * reparam(parse('x ~ Normal(mu, sigma)'), [{ param: 'sigma', expr: parseExpr('exp(s)') }]).fisher.matrix; // → [[exp(-2*s), 0], [0, 2]]
+ */
 export interface Substitution {
   /** The old parameter. */
   readonly param: string;
@@ -40,9 +45,17 @@ export interface Substitution {
   readonly expr: Expr;
 }
 
-/** A parameter of the new model and where its domain came from. */
+/**
+ * A parameter of the new model and where its domain came from.
+ *
+ * @example
+ * const r = reparam(parse('const n = 10; x ~ Binomial(n, theta)'), 'theta = phi/(1+phi)');
+ * r.newParams; // → [{ name: 'phi', domain: { lo: 0, hi: Infinity, loOpen: true, hiOpen: true }, label: 'positive', origin: 'inferred' }]
+ */
 export interface NewParameter {
+  /** Its name. */
   readonly name: string;
+  /** Its domain. */
   readonly domain: Interval;
   /** As written in the new model: `positive`, `(0, 1)`, ... */
   readonly label: string;
@@ -50,14 +63,29 @@ export interface NewParameter {
   readonly origin: 'given' | 'inferred' | 'kept';
 }
 
-/** Does g map the new domain into the old parameter's domain, and how was that shown? */
+/**
+ * Does g map the new domain into the old parameter's domain, and how was that shown?
+ *
+ * @example
+ * const r = reparam(parse('const n = 10; x ~ Binomial(n, theta)'), 'theta = phi/(1+phi)');
+ * r.checks; // → [{ param: 'theta', ok: true, how: 'monotone (increasing), with image (0, 1)' }]
+ */
 export interface MapCheck {
+  /** The old parameter. */
   readonly param: string;
+  /** Whether g maps the new domain into its domain. */
   readonly ok: boolean;
   /** 'interval arithmetic', 'monotone, with its limits at the ends', 'sampled at N points', or the counterexample. */
   readonly how: string;
 }
 
+/**
+ * The check of the transformation rule F_new(φ) = Jᵀ F(g(φ)) J.
+ *
+ * @example
+ * const r = reparam(parse('const n = 10; x ~ Binomial(n, theta)'), 'theta = phi/(1+phi)');
+ * r.agreement; // → { symbolic: true, points: 8, maxRelDiff: 0, ok: true }
+ */
 export interface Agreement {
   /** Every entry of F_new − Jᵀ F J cancels symbolically. */
   readonly symbolic: boolean;
@@ -65,16 +93,28 @@ export interface Agreement {
   readonly points: number;
   /** Largest relative difference at those points. */
   readonly maxRelDiff: number;
+  /** The verdict: symbolically equal, or equal at every point to rounding. */
   readonly ok: boolean;
 }
 
+/**
+ * A reparameterisation θ = g(φ) of a model (see {@link reparam}).
+ *
+ * @example
+ * const r = reparam(parse('const n = 10; x ~ Binomial(n, theta)'), 'theta = phi/(1+phi)');
+ * r.model.source; // → 'const n = 10\nparam phi in positive\ndata x in {0..n}\nlogp = lchoose(n, x) + x*log(phi/(phi + 1)) + (n - x)*log(1 - phi/(phi + 1))'
+ * [r.map, r.jacobian, r.pullback]; // → [Map { 'theta' => phi/(phi + 1) }, [[1/(phi + 1)^2]], [[n/(phi*(phi + 1)^2)]]]
+ */
 export interface ReparamResult {
+  /** The model before. */
   readonly original: Model;
   /** The reparameterised model. */
   readonly model: Model;
   /** old parameter → g(new parameters) (identity maps omitted). */
   readonly map: ReadonlyMap<string, Expr>;
+  /** The new model's parameters, with their domains. */
   readonly newParams: NewParameter[];
+  /** For each mapped old parameter: g maps into its domain, and how that was shown. */
   readonly checks: MapCheck[];
   /** ∂θ/∂φ: one row per old parameter, one column per new parameter. */
   readonly jacobian: Expr[][];
@@ -84,17 +124,32 @@ export interface ReparamResult {
   readonly oldFisher: FisherResult;
   /** Jᵀ F(g(φ)) J, where the old matrix has a closed form. */
   readonly pullback: Expr[][] | null;
+  /** F_new = Jᵀ F(g(φ)) J, checked (null where the pullback has no closed form). */
   readonly agreement: Agreement | null;
+  /** Notes a reader must see. */
   readonly warnings: string[];
   /** At `at` (new parameters): both matrices' numbers. */
-  readonly value?: { readonly fisher: number[][] | null; readonly pullback: number[][] | null };
+  readonly value?: {
+    /** The new Fisher matrix's numbers. */
+    readonly fisher: number[][] | null;
+    /** The pullback's numbers. */
+    readonly pullback: number[][] | null;
+  };
 }
 
+/**
+ * Options of {@link reparam}.
+ *
+ * @example
+ * const r = reparam(parse('x ~ Exponential(lam)'), 'lam = 1/mu', { domains: 'mu in positive', at: new Map([['mu', 2]]) });
+ * [r.fisher.matrix, r.value]; // → [[[1/mu^2]], { fisher: [[0.25]], pullback: [[0.25]] }]
+ */
 export interface ReparamOptions {
   /** Domains of new parameters, `phi in positive; s in real` (others are inferred). */
   readonly domains?: string;
   /** Values of the new parameters at which to evaluate both matrices. */
   readonly at?: ReadonlyMap<string, number>;
+  /** The numeric evaluator of entries without a closed form at `at` (see {@link FisherOptions.numeric}). */
   readonly numeric?: FisherOptions['numeric'];
 }
 
@@ -147,14 +202,26 @@ function clauses(text: string): Array<{ start: number; part: string }> {
 }
 
 /**
- * Reparameterise a model by θ = g(φ) and check the Fisher matrix's transformation rule.
- * @throws FisherError for a substitution of a non-parameter, a map that leaves the old domain, or
- *   a domain that cannot be inferred (give it with `domains`).
+ * Reparameterises a model by θ = g(φ): substitutes g into the density, infers the new parameters'
+ * domains (the largest of real, positive, negative and (0, 1) that g is defined on and maps into
+ * the old domain, by interval arithmetic or by monotonicity and limits) unless given, derives the
+ * new Fisher matrix by the ladder and checks the transformation rule F_new(φ) = Jᵀ F(g(φ)) J with
+ * J = ∂θ/∂φ, symbolically and at random points of the new domain.
+ *
+ * @param substitutions - `theta = phi/(1+phi)`, several separated by `;` or commas, or
+ *   {@link Substitution}s.
+ * @throws {@link FisherError} `syntax` for an assignment that does not parse (with its span);
+ *   `unknown-name` for a substitution of a non-parameter; `domain` for a map that leaves the old
+ *   domain (with a counterexample) or a domain that cannot be inferred (give it with `domains`).
  * @example
  * const r = reparam(parse('const n = 10; x ~ Binomial(n, theta)'), 'theta = phi/(1+phi)');
- * printExpr(r.fisher.matrix[0][0]);  // 'n/(phi*(phi + 1)^2)'
- * r.newParams[0].label;              // 'positive' (inferred: g maps (0, inf) into (0, 1))
- * r.agreement.ok;                    // true: F_new = Jᵀ F(g(φ)) J
+ * printExpr(r.fisher.matrix[0][0]); // → 'n/(phi*(phi + 1)^2)'
+ * // Inferred: g maps (0, inf) into (0, 1).
+ * r.newParams[0].label; // → 'positive'
+ * // F_new = Jᵀ F(g(φ)) J:
+ * r.agreement.ok; // → true
+ * reparam(parse('x ~ Poisson(lam)'), 'mu = phi'); // → throws FisherError (bad-option): cannot substitute mu: it is not a name of the model; the model's parameters are lam
+ * reparam(parse('x ~ Poisson(lam)'), 'lam = phi - 1', { domains: 'phi in real' }); // → throws FisherError (domain): lam = phi - 1 does not map the new domain (phi in real) into the domain positive of lam: at phi = -318310000 it gives lam = -318310000
  */
 export function reparam(m: Model, substitutions: string | readonly Substitution[], options: ReparamOptions = {}): ReparamResult {
   const subs = typeof substitutions === 'string' ? parseSubstitutions(substitutions) : substitutions;

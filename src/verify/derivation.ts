@@ -41,31 +41,61 @@ import { decide, describeOutcome, exprEvaluator, undecidedReason, type Evaluator
 import { samplePoints } from './points';
 import type { Counterexample } from './verify';
 
+/**
+ * One line of a derivation, checked.
+ *
+ * @example
+ * const text = 'x ~ Poisson(lam)\nfisher[lam, lam]\n  = E[x/lam^2]\n  using E[x] = lam\n  = 1/lam';
+ * checkDerivation(text).steps; // → [{ line: 2, text: 'fisher[lam, lam]', kind: 'start', ok: true, method: '' }, { line: 3, text: '= E[x/lam^2]', kind: 'step', ok: true, method: 'simplification, and exact evaluation at 40 rational points' }, { line: 4, text: 'using E[x] = lam', kind: 'fact', ok: true, method: 'fisherlab: lam (score identity)' }, { line: 5, text: '= 1/lam', kind: 'step', ok: true, method: 'simplification, and exact evaluation at 40 rational points' }]
+ */
 export interface DerivationStepReport {
   /** 1-based line number in the file. */
   readonly line: number;
+  /** The line's text, without its comment. */
   readonly text: string;
+  /** The first item of a chain, a step `= ...`, or a fact `using E[...] = ...`. */
   readonly kind: 'start' | 'step' | 'fact';
+  /** Whether it follows (a fact: agrees with the engine). */
   readonly ok: boolean;
   /** How the step was decided (or the fact's source in the engine). */
   readonly method: string;
 }
 
+/**
+ * The first line of a derivation that does not follow.
+ *
+ * @example
+ * const bad = 'x ~ Poisson(lam)\nfisher[lam, lam]\n  = E[x/lam^2]\n  = 1/lam^2';
+ * const f = checkDerivation(bad).failure;
+ * [f.line, f.previousLine, f.message]; // → [4, 3, 'the two sides differ']
+ */
 export interface DerivationFailure {
+  /** The failing line (1-based). */
   readonly line: number;
   /** The line it should follow from (absent for a fact, which is checked against the engine). */
   readonly previousLine?: number;
+  /** What is wrong, in words. */
   readonly message: string;
   /** `claimed` is this line's value, `expected` the previous line's (or the engine's, for a fact). */
   readonly counterexample: Counterexample | null;
 }
 
+/**
+ * The verdict of {@link checkDerivation}.
+ *
+ * @example
+ * const text = 'x ~ Poisson(lam)\nfisher[lam, lam]\n  = E[x/lam^2]\n  using E[x] = lam\n  = 1/lam';
+ * const r = checkDerivation(text);
+ * [r.equal, r.params, r.failure]; // → [true, ['lam'], null]
+ */
 export interface DerivationReport {
   /** Every step follows. */
   readonly equal: boolean;
+  /** The model's parameters. */
   readonly params: string[];
   /** The lines checked, in order, up to the first that fails. */
   readonly steps: DerivationStepReport[];
+  /** The first line that does not follow (null when every one does). */
   readonly failure: DerivationFailure | null;
 }
 
@@ -507,9 +537,29 @@ function evaluator(v: Value): Evaluator {
 }
 
 /**
- * Check a derivation file: the model, then chains of steps and facts, line by line.
- * @throws FisherError (with line, column and a caret) for a file that does not parse.
- * @example checkDerivation(readFileSync('examples/derivations/binomial.txt', 'utf8')).equal // true
+ * Checks a derivation written as text, line by line: the model, then chains that start at a
+ * quantity (`score[theta]`, `fisher[theta, theta]`, an expression) and continue with steps
+ * `= expr` (each must equal the previous line: decided as {@link verify} decides, at random points)
+ * and facts `using E[...] = ...` (checked against the engine), with `E[...]`, `d/dθ`, `d2/dθ2`,
+ * `logp`, `score[...]` and `fisher[...]` available in expressions. It stops at the first line that
+ * does not follow, with a counterexample (see `examples/derivations/` for files).
+ *
+ * @param text - The derivation file's text.
+ * @param options - `seed`: the seed of the random points.
+ * @throws {@link FisherError} (with line, column and a caret) for a file that does not parse.
+ * @example
+ * const text = [
+ *   'const n = 10',
+ *   'x ~ Binomial(n, theta)',
+ *   'fisher[theta, theta]',
+ *   '  = E[-d2/dtheta2 logp]',
+ *   '  = E[x/theta^2 + (n - x)/(1 - theta)^2]',
+ *   '  using E[x] = n*theta',
+ *   '  = n/theta + n/(1 - theta)',
+ *   '  = n/(theta*(1 - theta))',
+ * ].join('\n');
+ * checkDerivation(text).equal; // → true
+ * checkDerivation(text.replace('n/theta + n', 'n/theta + 2*n')).failure.message; // → 'the two sides differ'
  */
 export function checkDerivation(text: string, options: { readonly seed?: number } = {}): DerivationReport {
   const { model: m, chains } = readFile(text);

@@ -26,30 +26,64 @@ import { parseClaim, type Claim } from './claim';
 import { decide, describeOutcome, exprEvaluator, scaled, undecidedReason, type Difference, type Evaluator, type Outcome } from './compare';
 import { samplePoints, type SamplePoint } from './points';
 
+/**
+ * What a claim of {@link verify} states: the Fisher matrix, the score, the Hessian, the Jeffreys
+ * prior (up to a constant), or KL(p_θ1 ‖ p_θ2) (in the names `mu_1`, `mu_2`, ...).
+ *
+ * @example
+ * verify(parse('x ~ Poisson(lam)'), 'kl', 'lam_2 - lam_1 + lam_1*log(lam_1/lam_2)').equal; // → true
+ */
 export type ClaimKind = 'fisher' | 'score' | 'hessian' | 'jeffreys' | 'kl';
 
-/** A point where the claim and the engine differ, with both values. */
+/**
+ * A point where the claim and the engine differ, with both values.
+ *
+ * @example
+ * verify(parse('const n = 10; x ~ Binomial(n, theta)'), 'fisher', 'n/theta').counterexample; // → { at: { theta: 0.7931034482758621 }, entry: ['theta', 'theta'], claimed: 12.608695652173912, expected: 60.94202898550725, expectedExpr: 'n/(theta*(1 - theta))', exact: { claimed: '290/23', expected: '4205/69' } }
+ */
 export interface Counterexample {
   /** The point: parameter values (and data values for the score and the Hessian). */
   readonly at: Record<string, number>;
   /** Which entry: parameter names, e.g. ['theta', 'theta'] for a matrix entry. */
   readonly entry: string[];
+  /** The claim's value there (null where it is not finite). */
   readonly claimed: number | null;
+  /** The engine's value there (null where it has none). */
   readonly expected: number | null;
   /** The engine's closed form for the entry (null where it has none). */
   readonly expectedExpr: string | null;
   /** Both values as exact fractions, where both sides are rational at the point. */
-  readonly exact?: { readonly claimed: string; readonly expected: string };
+  readonly exact?: {
+    /** The claim's value, as n/d. */
+    readonly claimed: string;
+    /** The engine's value, as n/d. */
+    readonly expected: string;
+  };
   /** The engine's error estimate there (where it has no closed form). */
   readonly error?: number;
   /** For a claim up to a constant: the point where the constant was fixed (both sides equal there). */
-  readonly reference?: { readonly at: Record<string, number>; readonly claimed: number; readonly engine: number };
+  readonly reference?: {
+    /** The point. */
+    readonly at: Record<string, number>;
+    /** The claim's value there. */
+    readonly claimed: number;
+    /** The engine's value there. */
+    readonly engine: number;
+  };
   /** Why there is no engine value, when there is none (e.g. regularity fails). */
   readonly reason?: string;
 }
 
+/**
+ * The verdict of {@link verify}.
+ *
+ * @example
+ * verify(parse('const n = 10; x ~ Binomial(n, theta)'), 'fisher', 'n/(theta*(1 - theta))'); // → { kind: 'fisher', params: ['theta'], equal: true, decided: true, method: 'simplification, and exact evaluation at 40 rational points', counterexample: null }
+ */
 export interface VerifyResult {
+  /** What was claimed. */
   readonly kind: ClaimKind;
+  /** The model's parameters. */
   readonly params: string[];
   /** True when the claim holds; false when it does not or could not be decided. */
   readonly equal: boolean;
@@ -57,23 +91,42 @@ export interface VerifyResult {
   readonly decided: boolean;
   /** How it was decided, e.g. 'simplification, and exact evaluation at 40 points'. */
   readonly method: string;
+  /** Where the claim fails (null when it holds). */
   readonly counterexample: Counterexample | null;
 }
 
+/**
+ * Options of {@link verify}.
+ *
+ * @example
+ * verify(parse('x ~ Exponential(lam)'), 'score', '1/lam - x', { points: 10, seed: 7 }).method; // → 'simplification, and exact evaluation at 10 rational points'
+ */
 export interface VerifyOptions {
   /** Random points per entry (default 40; 5 where the engine computes numerically). */
   readonly points?: number;
+  /** The seed of the random points. */
   readonly seed?: number;
 }
 
 const WHAT: Record<ClaimKind, string> = { fisher: 'Fisher information', score: 'score', hessian: 'Hessian', jeffreys: 'Jeffreys prior', kl: 'KL divergence' };
 
 /**
- * Check a claimed formula against the engine.
+ * Checks a claimed formula against the engine: parses the claim (a number or a matrix `[[a, b],
+ * [b, c]]`, in the model's names), then decides equality entry by entry by simplification of the
+ * difference, and by evaluation at random points of the domains — exactly, in rationals, where
+ * both sides are rational there; else with the rounding noise measured and a confirming second
+ * point; against quadrature within its error where the engine has no closed form. A failure comes
+ * with a counterexample.
+ *
+ * @param kind - What the claim states.
+ * @param claimText - The formula, in the model language.
+ * @throws {@link FisherError} (with the position in the claim text) for a claim that does not
+ *   parse (`syntax`), has the wrong shape (`bad-value`), or uses names it may not (`unknown-name`).
  * @example
- * verify(parse('const n = 10; x ~ Binomial(n, theta)'), 'fisher', 'n/theta').equal // false
- * @throws FisherError (with the position in the claim text) for a claim that does not parse,
- *   has the wrong shape, or uses names it may not.
+ * const r = verify(parse('const n = 10; x ~ Binomial(n, theta)'), 'fisher', 'n/theta');
+ * [r.equal, r.decided, r.method]; // → [false, true, 'exact evaluation']
+ * verify(parse('x ~ Normal(mu, sigma)'), 'jeffreys', '1/sigma^2').equal; // → true
+ * verify(parse('x ~ Normal(mu, sigma)'), 'fisher', '[[1/sigma^2, 0]]'); // → throws FisherError (bad-value): the model has 2 parameters (mu, sigma): the claimed Fisher information must be a 2×2 matrix [[a, b], [c, d]]; got 1 rows of 2 entries
  */
 export function verify(m: Model, kind: ClaimKind, claimText: string, options: VerifyOptions = {}): VerifyResult {
   if (kind === 'kl') return compareKl(m, claimText, options);
